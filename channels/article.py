@@ -1,0 +1,295 @@
+"""The canonical article: Markdown with YAML front matter, loaded and validated once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .disclaimers import CHANNEL_NAMES, Registry
+from .errors import InputError
+from .rules import CONTENT, PLATFORMS
+from .site import Site
+from .yamlsafe import YamlDoc, load_yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KNOWN_KEYS = ("title", "summary", "date", "reviewed", "tags", "disclaimers", "slug", "url",
+              "email", "social", "cta")
+_ONLY_DIV = re.compile(r"^:{3,}\s*\{[^}]*\.only\b[^}]*\}", re.MULTILINE)
+_CHANNELS_ATTR = re.compile(r"""channels\s*=\s*["']?([^"'}]*)["']?""")
+
+
+@dataclass(frozen=True)
+class Cta:
+    text: str
+    url: str
+    heading: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One validated article; plain data, hashable and picklable."""
+
+    path: str
+    slug: str
+    title: str
+    summary: str
+    date: dt.date
+    reviewed_by: str
+    reviewed_on: dt.date
+    tags: tuple[str, ...]
+    disclaimers: tuple[str, ...]
+    url: str
+    email_subject: str
+    email_preheader: str
+    social: tuple[tuple[str, str], ...]
+    cta: Cta | None
+    body: str
+    body_line: int
+    source_sha256: str
+
+    @property
+    def summary_opens_body(self) -> bool:
+        """Whether the body starts with the summary (then templates do not repeat it)."""
+        return " ".join(self.body.split()).startswith(" ".join(self.summary.split())[:60])
+
+    def authored_post(self, platform: str) -> str | None:
+        return dict(self.social).get(platform)
+
+
+def load_article(path: Path, site: Site, registry: Registry) -> Article:
+    """Read, decode and validate one source file.
+
+    Raises:
+        InputError: one line naming the file, the line or field, and the fix.
+    """
+    name = str(path)
+    raw = _read_bytes(path, name)
+    text = _decode(raw, name).replace("\r\n", "\n").replace("\r", "\n")
+    front, body, body_line = _split_front_matter(text, name)
+    doc = load_yaml(front, name, first_line=2)
+    if not isinstance(doc.data, dict):
+        raise InputError(f"{name}:2", "front matter must be a mapping of fields",
+                         "write 'title: ...' and the other fields between the --- lines")
+    fields = _Fields(doc, name)
+    _check_unknown_keys(fields)
+    _check_only_divs(body, body_line, name)
+    slug = fields.slug(path)
+    return Article(
+        path=name,
+        slug=slug,
+        title=fields.text("title"),
+        summary=fields.text("summary", max_len=CONTENT.summary_max),
+        date=fields.date("date"),
+        reviewed_by=fields.text("reviewed.by"),
+        reviewed_on=fields.date("reviewed.on"),
+        tags=fields.str_list("tags"),
+        disclaimers=_disclaimer_ids(fields, registry),
+        url=fields.text("url", required=False) or site.url_for(slug),
+        email_subject=fields.text("email.subject", required=False, oneline=True)
+        or fields.text("title", oneline=True),
+        email_preheader=fields.text("email.preheader", required=False, oneline=True)
+        or fields.text("summary"),
+        social=_social(fields),
+        cta=_cta(fields),
+        body=body,
+        body_line=body_line,
+        source_sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > CONTENT.max_source_bytes:
+            raise InputError(name, f"file is {size:,} bytes, over the {CONTENT.max_source_bytes:,}-byte limit",
+                             "split the article or move large media out of the text")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "no such file", "check the path") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory, not a Markdown file", "name a .md file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror}") from None
+    if not raw.strip():
+        raise InputError(name, "file is empty", "start it with front matter between --- lines")
+    return raw
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(name, "file is UTF-16, not UTF-8", "save it as UTF-8")
+    if b"\x00" in raw:
+        raise InputError(name, "file looks binary (it contains NUL bytes), not Markdown text",
+                         "name the .md source file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        guess = "Windows-1252 (Latin-1)" if _decodes(raw, "cp1252") else "an unknown encoding"
+        raise InputError(f"{name}:{line}", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); it looks like {guess}",
+                         "re-save the file as UTF-8") from None
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
+    if not text.startswith("---\n"):
+        raise InputError(f"{name}:1", "missing front matter",
+                         "start the file with a '---' line, the fields, then another '---' line")
+    match = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if match is None:
+        raise InputError(f"{name}:1", "front matter is not closed",
+                         "add a '---' line after the last field")
+    front = text[4: 4 + match.start()]
+    body = text[4 + match.end():].lstrip("\n")
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    return front, body, body_line
+
+
+class _Fields:
+    """Typed access to front-matter fields, with file:line in every error."""
+
+    def __init__(self, doc: YamlDoc, name: str) -> None:
+        self.doc, self.name, self.data = doc, name, doc.data
+
+    def where(self, path: str) -> str:
+        return f"{self.name}:{self.doc.line(path, 2)}"
+
+    def get(self, path: str) -> Any:
+        value: Any = self.data
+        for part in path.split("."):
+            if not isinstance(value, dict):
+                return None
+            value = value.get(part)
+        return value
+
+    def text(self, path: str, required: bool = True, max_len: int | None = None,
+             oneline: bool = False) -> str:
+        value = self.get(path)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise InputError(self.name, f"front matter field '{path}' is required",
+                                 f"add '{path}: ...' to the front matter")
+            return ""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise InputError(self.where(path), f"field '{path}' must be text, not {_kind(value)}")
+        value = " ".join(str(value).split())
+        if oneline and any(ord(c) < 32 or c in "\u2028\u2029\x7f" for c in value):
+            raise InputError(self.where(path), f"field '{path}' contains a control character")
+        if max_len is not None and len(value) > max_len:
+            raise InputError(self.where(path),
+                             f"field '{path}' is {len(value)} characters, over the limit of {max_len}",
+                             f"shorten it by {len(value) - max_len}")
+        return value
+
+    def date(self, path: str) -> dt.date:
+        value = self.get(path)
+        if value is None:
+            raise InputError(self.name, f"front matter field '{path}' is required",
+                             f"add '{path}: YYYY-MM-DD'")
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(self.where(path), f"field '{path}' is not a valid date: {value!r}",
+                             "write it as YYYY-MM-DD") from None
+
+    def str_list(self, path: str) -> tuple[str, ...]:
+        value = self.get(path)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise InputError(self.where(path), f"field '{path}' must be a list of text values",
+                             f"write '{path}: [first, second]'")
+        return tuple(v.strip() for v in value)
+
+    def slug(self, path: Path) -> str:
+        value = self.get("slug")
+        slug = path.stem if value is None else value
+        if not isinstance(slug, str) or not SLUG.match(slug):
+            where = self.where("slug") if value is not None else self.name
+            raise InputError(where, f"bad slug {slug!r}: only lowercase letters, digits and single hyphens",
+                             "set 'slug: like-this' or rename the file")
+        return slug
+
+
+def _kind(value: object) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _check_unknown_keys(fields: _Fields) -> None:
+    for key in fields.data:
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(KNOWN_KEYS)
+            raise InputError(fields.where(str(key)), f"unknown front matter field '{key}'", hint)
+    for parent, allowed in (("reviewed", ("by", "on")), ("email", ("subject", "preheader")),
+                            ("cta", ("text", "url", "heading", "body")),
+                            ("social", tuple(p.name for p in PLATFORMS))):
+        value = fields.get(parent)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise InputError(fields.where(parent), f"field '{parent}' must be a mapping",
+                             f"write '{parent}:' with {', '.join(allowed)} indented below it")
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
+                raise InputError(fields.where(f"{parent}.{key}"),
+                                 f"unknown field '{parent}.{key}'", hint)
+
+
+def _disclaimer_ids(fields: _Fields, registry: Registry) -> tuple[str, ...]:
+    ids = fields.str_list("disclaimers")
+    for index, disclaimer_id in enumerate(ids):
+        if disclaimer_id not in registry.disclaimers:
+            raise InputError(fields.where(f"disclaimers.{index}"),
+                             f"unknown disclaimer id '{disclaimer_id}'", registry.suggest(disclaimer_id))
+    return ids
+
+
+def _social(fields: _Fields) -> tuple[tuple[str, str], ...]:
+    raw = fields.get("social") or {}
+    return tuple((platform, fields.text(f"social.{platform}")) for platform in raw)
+
+
+def _cta(fields: _Fields) -> Cta | None:
+    if fields.get("cta") is None:
+        return None
+    url = fields.text("cta.url")
+    if not url.startswith(("https://", "mailto:", "tel:")):
+        raise InputError(fields.where("cta.url"), f"cta.url must be an https:, mailto: or tel: link, not {url!r}")
+    return Cta(text=fields.text("cta.text"), url=url,
+               heading=fields.text("cta.heading", required=False),
+               body=fields.text("cta.body", required=False))
+
+
+def _check_only_divs(body: str, body_line: int, name: str) -> None:
+    for match in _ONLY_DIV.finditer(body):
+        line = body_line + body.count("\n", 0, match.start())
+        attr = _CHANNELS_ATTR.search(match.group(0))
+        names = [n.strip() for n in (attr.group(1) if attr else "").split(",") if n.strip()]
+        if not names:
+            raise InputError(f"{name}:{line}", "'.only' block names no channels",
+                             'write ::: {.only channels="pdf,web"}')
+        for channel in names:
+            if channel not in CHANNEL_NAMES:
+                close = difflib.get_close_matches(channel, CHANNEL_NAMES, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "use " + ", ".join(CHANNEL_NAMES)
+                raise InputError(f"{name}:{line}", f"unknown channel '{channel}' in '.only' block", hint)

@@ -1,0 +1,224 @@
+"""The pipeline as plain functions: load, render, extract and check, report.
+
+``flows/publish.py`` calls exactly these, as Prefect tasks; tests and benchmarks
+call them directly.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import registry as channel_registry
+from .article import Article, load_article
+from .base import Context, Rendered
+from .disclaimers import CHANNEL_NAMES, Registry, load_registry
+from .errors import PublishError
+from .gate import Finding, check
+from .markdown import convert
+from .promote import current_files, locked, promote, write_site_file
+from .site import Site, load_site
+
+PIPELINE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things live; everything else is derived from these paths."""
+
+    source_dir: Path
+    templates_dir: Path
+
+    @property
+    def site_file(self) -> Path:
+        return self.source_dir / "site.yaml"
+
+    @property
+    def registry_file(self) -> Path:
+        return self.source_dir / "disclaimers.yaml"
+
+    def articles(self) -> list[Path]:
+        return sorted(self.source_dir.glob("*.md"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Loaded once at the edge; passed down explicitly."""
+
+    site: Site
+    registry: Registry
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A loaded article plus the context every channel renders from."""
+
+    article: Article
+    context: Context
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A channel that could not render, with the one-line reason."""
+
+    channel: str
+    message: str
+    exit_code: int = 2
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One channel's rendered files and the gate's findings on them."""
+
+    rendered: Rendered
+    findings: tuple[Finding, ...]
+
+    @property
+    def channel(self) -> str:
+        return self.rendered.channel
+
+    @property
+    def passed(self) -> bool:
+        return all(f.passed for f in self.findings)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An article's outcome: published, refused by the gate, or failed on input."""
+
+    slug: str
+    path: str
+    status: str  # "published" | "unchanged" | "refused" | "failed"
+    problems: tuple[str, ...] = ()
+    report_dir: str = ""
+
+
+def load_settings(project: Project) -> Settings:
+    return Settings(load_site(project.site_file), load_registry(project.registry_file))
+
+
+def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
+    """Load and validate one article and convert its body (the only pandoc HTML call)."""
+    article = load_article(path, settings.site, settings.registry)
+    body = convert(article.body, article.path)
+    required = tuple(
+        (name, settings.registry.required(name, article.tags, article.disclaimers))
+        for name in CHANNEL_NAMES
+    )
+    context = Context(settings.site, body, str(project.templates_dir.resolve()),
+                      str(path.parent.resolve()), required)
+    return Prepared(article, context)
+
+
+def render_channel(prepared: Prepared, name: str) -> Rendered | Failed:
+    """Render one channel; a user-fixable problem comes back as ``Failed``, not raised."""
+    try:
+        return channel_registry.get(name).render(prepared.article, prepared.context)
+    except PublishError as exc:
+        return Failed(name, str(exc), exc.exit_code)
+
+
+def check_channel(prepared: Prepared, rendered: Rendered | Failed) -> Checked | Failed:
+    """Read text back out of the artifact and look for every required disclaimer."""
+    if isinstance(rendered, Failed):
+        return rendered
+    channel = channel_registry.get(rendered.channel)
+    parts = channel.extract_text(rendered)
+    expectations = channel.expectations(prepared.context.required_for(rendered.channel))
+    return Checked(rendered, tuple(check(rendered.channel, parts, expectations)))
+
+
+def _merge_with_current(out_dir: Path, slug: str, files: dict[str, bytes],
+                        channels: list[str]) -> dict[str, bytes]:
+    """For ``--only``: keep the other channels' published files and report entries."""
+    current = current_files(out_dir, slug)
+    if "compliance.json" not in current:
+        return files
+    old = json.loads(current["compliance.json"])
+    new = json.loads(files["compliance.json"])
+    stale = {f for name, entry in old["channels"].items() if name in channels
+             for f in entry.get("files", [])}
+    merged = {name: data for name, data in current.items() if name not in stale}
+    merged.update(files)
+    new["channels"] = {**old["channels"], **new["channels"]}
+    new["passed"] = all(entry.get("passed") for entry in new["channels"].values())
+    merged["compliance.json"] = (json.dumps(new, indent=2, ensure_ascii=False) + "\n").encode()
+    return merged
+
+
+def write_site_assets(project: Project, out_dir: Path) -> None:
+    """Fonts and the page stylesheet, shared by every article's web page."""
+    templates = project.templates_dir
+    with locked(out_dir):
+        for font in sorted((templates / "fonts").iterdir()):
+            write_site_file(out_dir, f"assets/fonts/{font.name}", font.read_bytes())
+        write_site_file(out_dir, "assets/shared/fonts.css", (templates / "shared/fonts.css").read_bytes())
+        write_site_file(out_dir, "assets/page.css", (templates / "web/page.css").read_bytes())
+
+
+def compliance_report(article: Article, results: list[Checked | Failed]) -> bytes:
+    """``compliance.json``: what was required, where it was found, and the verdict."""
+    channels: dict[str, object] = {}
+    for result in results:
+        if isinstance(result, Failed):
+            channels[result.channel] = {"passed": False, "error": result.message}
+            continue
+        channels[result.channel] = {
+            "passed": result.passed,
+            "files": list(result.rendered.names),
+            "warnings": list(result.rendered.notes),
+            "checks": [f.as_dict() for f in result.findings],
+        }
+    report = {
+        "article": article.path,
+        "slug": article.slug,
+        "title": article.title,
+        "source_sha256": article.source_sha256,
+        "pipeline_version": PIPELINE_VERSION,
+        "passed": all(not isinstance(r, Failed) and r.passed for r in results),
+        "channels": channels,
+    }
+    return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def problems(results: list[Checked | Failed]) -> tuple[str, ...]:
+    """One line per failed channel or missing disclaimer."""
+    lines: list[str] = []
+    for result in results:
+        if isinstance(result, Failed):
+            lines.append(result.message)
+        else:
+            lines.extend(f.describe() for f in result.findings if not f.passed)
+    return tuple(lines)
+
+
+def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
+             partial: bool = False) -> Verdict:
+    """Promote the article if every channel passed; otherwise keep the refused files aside.
+
+    Nothing in ``out_dir`` changes for a refused article: its files and report go to a
+    fresh temporary folder, named in the verdict, for the editor to inspect.
+    """
+    article = prepared.article
+    report = compliance_report(article, results)
+    files = {"compliance.json": report}
+    for result in results:
+        if isinstance(result, Checked):
+            files.update(result.rendered.files)
+    found = problems(results)
+    if partial and not found:
+        files = _merge_with_current(out_dir, article.slug, files, [r.channel for r in results])
+    if found:
+        refused_dir = Path(tempfile.mkdtemp(prefix=f"publish-refused-{article.slug}-"))
+        for name, data in files.items():
+            (refused_dir / name).write_bytes(data)
+        failed_input = any(isinstance(r, Failed) and r.exit_code == 2 for r in results)
+        return Verdict(article.slug, article.path, "failed" if failed_input else "refused",
+                       found, str(refused_dir))
+    with locked(out_dir):
+        before = current_files(out_dir, article.slug)
+        promote(out_dir, article.slug, files)
+    status = "unchanged" if before == files else "published"
+    return Verdict(article.slug, article.path, status)

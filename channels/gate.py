@@ -1,0 +1,82 @@
+"""The disclaimer gate: find every required disclaimer in the text read back from an artifact.
+
+Matching is truthful: both sides are normalized for how renderers and editors
+legitimately change text (Unicode forms and ligatures, curly quotes, dashes,
+soft hyphens, hyphenation at line breaks, wrapping), and then the whole
+disclaimer must appear, word-bounded.  A truncated or reworded one never matches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from .base import Expectation
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+                         "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                         "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+                         "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+                         "\u2212": "-", "\u2011": "-"})
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def normalize(text: str) -> str:
+    """Fold away differences a reader would not see; keep every word and its order."""
+    text = _INVISIBLE.sub("", text)
+    # WeasyPrint's automatic hyphenation: U+2010 then a line break joins a word.
+    text = re.sub(r"\u2010[ \t]*\r?\n\s*", "", text)
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    # A real hyphen that fell at a line break stays a hyphen, without the break.
+    text = re.sub(r"-[ \t]*\r?\n\s*", "-", text)
+    return " ".join(text.split()).casefold()
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Whether the normalized ``needle`` stands whole (word-bounded) in ``haystack``."""
+    pattern = r"(?<!\w)" + re.escape(normalize(needle)) + r"(?!\w)"
+    return re.search(pattern, normalize(haystack)) is not None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one expectation on one channel's artifact."""
+
+    channel: str
+    disclaimer: str
+    version: int
+    form: str
+    scope: str
+    found_in: tuple[str, ...]
+    missing_in: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        if self.scope == "each":
+            return bool(self.found_in) and not self.missing_in
+        return bool(self.found_in)
+
+    def describe(self) -> str:
+        where = ", ".join(self.missing_in) if self.missing_in else "the whole output"
+        return (f"{self.channel}: the {self.form} '{self.disclaimer}' disclaimer (v{self.version}) "
+                f"is missing from {where}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "passed": self.passed}
+
+
+def check(channel: str, parts: dict[str, str], expectations: list[Expectation]) -> list[Finding]:
+    """Check every expectation against the extracted ``parts`` of one channel."""
+    findings = []
+    for exp in expectations:
+        names = [name for name in parts if name.startswith(exp.parts)]
+        found = tuple(n for n in names if contains(parts[n], exp.text))
+        missing = tuple(n for n in names if n not in found)
+        if exp.scope == "any" and found:
+            missing = ()
+        if not names:
+            missing = (exp.parts or "every part",)
+        findings.append(Finding(channel, exp.disclaimer.id, exp.disclaimer.version, exp.form,
+                                exp.scope, found, missing))
+    return findings

@@ -1,0 +1,96 @@
+"""Markdown to HTML and plain text through pandoc, with per-channel blocks.
+
+One pandoc call makes the HTML for every channel (``.only`` blocks are marked with
+unforgeable comments and cut per channel here); one more makes the plain text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import secrets
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypandoc
+
+from .errors import InputError
+from .sanitize import sanitize_html
+
+FILTER = Path(__file__).with_name("filters") / "only.lua"
+READER = "markdown+smart-raw_tex"
+PANDOC_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Body:
+    """The article body converted once, ready to cut per channel."""
+
+    marked_html: str
+    nonce: str
+
+    def html_for(self, channel: str) -> str:
+        """Sanitized HTML with only the blocks meant for ``channel``."""
+        return sanitize_html(_cut(self.marked_html, self.nonce, channel))
+
+
+def convert(markdown: str, where: str) -> Body:
+    """Convert the article body to marked HTML (one pandoc call)."""
+    nonce = secrets.token_hex(8)
+    html = _pandoc(markdown, "html5", where,
+                   ["--section-divs", "--metadata", f"only_nonce={nonce}"])
+    return Body(html, nonce)
+
+
+def to_plain(markdown: str, channel: str, where: str) -> str:
+    """Plain text of the body for ``channel`` (used for the text/plain email)."""
+    text = _pandoc(markdown, "plain", where,
+                   ["--metadata", f"only_channel={channel}", "--columns=72", "--wrap=auto"])
+    return text.strip() + "\n"
+
+
+def _pandoc(markdown: str, to: str, where: str, extra: list[str]) -> str:
+    # The binary comes from the pypandoc-binary wheel; calling it directly lets us
+    # put a timeout on it.  --sandbox: the body may not include files or URLs.
+    command = [_pandoc_path(), "--from", READER, "--to", to, "--sandbox",
+               "--lua-filter", str(FILTER), *extra]
+    try:
+        done = subprocess.run(command, input=markdown.encode("utf-8"), capture_output=True,
+                              timeout=PANDOC_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise InputError(where, f"pandoc did not finish within {PANDOC_TIMEOUT_S} s",
+                         "simplify the body (deep nesting or huge blocks)") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(where, f"pandoc could not convert the body: {lines[-1] if lines else done.returncode}")
+    return done.stdout.decode("utf-8")
+
+
+@functools.cache
+def _pandoc_path() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+_MARK = re.compile(r"<!--(/?)only:(?:([^:>]*):)?([0-9a-f]{16})-->")
+
+
+def _cut(html: str, nonce: str, channel: str) -> str:
+    """Remove the ``.only`` blocks whose channel list does not include ``channel``."""
+    out: list[str] = []
+    stack: list[bool] = []  # keep-flags of the open blocks
+    pos = 0
+    for match in _MARK.finditer(html):
+        if match.group(3) != nonce:
+            continue
+        if all(stack):
+            out.append(html[pos:match.start()])
+        if match.group(1):
+            stack.pop()
+        else:
+            names = {n.strip() for n in (match.group(2) or "").split(",")}
+            stack.append(channel in names)
+        pos = match.end()
+    if all(stack):
+        out.append(html[pos:])
+    return "".join(out)

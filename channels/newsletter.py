@@ -1,0 +1,83 @@
+"""Email newsletter: inlined-CSS HTML and a text/plain alternative, packed as a .eml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+import css_inline
+
+from .article import Article
+from .base import Context, Expectation, Rendered
+from .disclaimers import Disclaimer
+from .errors import InputError
+from .htmltext import visible_text
+from .markdown import to_plain
+from .rules import EMAIL
+from .templating import render
+
+HTML, TEXT, EML = "newsletter.html", "newsletter.txt", "newsletter.eml"
+# Keep <style> so the @media rules for phones survive inlining.
+_INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
+class Newsletter:
+    name = "email"
+
+    def render(self, article: Article, context: Context) -> Rendered:
+        required = context.required_for(self.name)
+        site = context.site
+        utm = f"?utm_source=newsletter&utm_medium=email&utm_campaign={article.slug}"
+        values = dict(article=article, site=site, disclaimers=required, subject=article.email_subject,
+                      preheader=article.email_preheader, web_url=article.url + utm,
+                      unsubscribe_url=site.email.unsubscribe_url, container_px=EMAIL.container_px)
+        html = _INLINER.inline(render(context.templates_dir, "email/newsletter.html",
+                                      body=context.body.html_for(self.name), **values))
+        text = render(context.templates_dir, "email/newsletter.txt",
+                      body_text=to_plain(article.body, self.name, article.path), **values)
+        if len(html.encode("utf-8")) > EMAIL.max_html_bytes:
+            raise InputError(article.path, f"email: the HTML is {len(html.encode()):,} bytes, over "
+                             f"{EMAIL.max_html_bytes:,} (Gmail clips it and hides the footer)",
+                             "shorten the article or keep long parts out of email with .only")
+        eml = build_message(article, site, html, text).as_bytes(policy=email.policy.SMTP)
+        return Rendered(self.name, ((HTML, html.encode("utf-8")), (TEXT, text.encode("utf-8")),
+                                    (EML, eml)))
+
+    def extract_text(self, rendered: Rendered) -> dict[str, str]:
+        message = message_from_bytes(rendered.file(EML), policy=email.policy.default)
+        plain = message.get_body(("plain",))
+        rich = message.get_body(("html",))
+        return {
+            "eml text/plain": plain.get_content() if plain else "",
+            "eml text/html": visible_text(rich.get_content()) if rich else "",
+            HTML: visible_text(rendered.file(HTML).decode("utf-8")),
+            TEXT: rendered.file(TEXT).decode("utf-8"),
+        }
+
+    def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
+        return [Expectation(d, "full", "each") for d in required]
+
+
+def build_message(article: Article, site, html: str, text: str) -> EmailMessage:  # type: ignore[no-untyped-def]
+    """The newsletter as a standards-conforming multipart/alternative message.
+
+    Date and Message-ID come from the article, so the same input gives the same bytes;
+    ``publish send`` gives each recipient their own Message-ID and unsubscribe link.
+    """
+    domain = site.email.from_address.rpartition("@")[2]
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["Subject"] = article.email_subject
+    message["From"] = formataddr((site.email.from_name, site.email.from_address))
+    if "PLACEHOLDER" not in site.email.reply_to:
+        message["Reply-To"] = site.email.reply_to
+    sent = dt.datetime.combine(article.date, dt.time(9, 0), tzinfo=dt.UTC)
+    message["Date"] = format_datetime(sent)
+    message["Message-ID"] = f"<{article.slug}.{article.date:%Y%m%d}.newsletter@{domain}>"
+    message["List-Unsubscribe"] = f"<{site.email.unsubscribe_url}>, <mailto:{site.email.unsubscribe_mailto}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text)  # text/plain first, text/html last (RFC 2046: preferred last)
+    message.add_alternative(html, subtype="html")
+    return message

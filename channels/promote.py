@@ -1,0 +1,122 @@
+"""Atomic publishing into ``output/``.
+
+Each article's files are written to a fresh version folder, then the
+``output/<slug>`` symlink is swapped onto it with one ``rename(2)``: a reader,
+or a run killed at any moment, sees either the whole old version or the whole new
+one.  A lock file serializes promotions from concurrent runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import PublishError
+
+VERSIONS = ".versions"
+LOCK = ".publish.lock"
+
+
+class Busy(PublishError):
+    """Another publish holds the output lock for too long."""
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path, wait_s: float = 120.0) -> Iterator[None]:
+    """Hold ``out_dir``'s publish lock, waiting up to ``wait_s`` for another run."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "a+b") as handle:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise Busy(f"{out_dir}: another publish has held the lock for {wait_s:.0f} s; "
+                               "wait for it to finish and run again") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def promote(out_dir: Path, slug: str, files: dict[str, bytes]) -> Path:
+    """Publish ``files`` as ``out_dir/slug`` atomically; return the version folder."""
+    versions = out_dir / VERSIONS / slug
+    versions.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    final = versions / digest.hexdigest()[:16]
+    if not final.is_dir():
+        staging = versions / f".tmp-{os.getpid()}-{time.monotonic_ns()}"
+        staging.mkdir()
+        for name, data in files.items():
+            _write_synced(staging / name, data)
+        _fsync_dir(staging)
+        os.rename(staging, final)
+        _fsync_dir(versions)
+    _swap_link(out_dir, slug, final)
+    _collect_garbage(versions, keep=final)
+    return final
+
+
+def current_files(out_dir: Path, slug: str) -> dict[str, bytes]:
+    """The files now published for ``slug`` (empty if none)."""
+    folder = out_dir / slug
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def write_site_file(out_dir: Path, relative: str, data: bytes) -> None:
+    """Replace one site-wide file (index, feed, assets) atomically."""
+    target = out_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_file() and target.read_bytes() == data:
+        return
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    _write_synced(temp, data)
+    os.replace(temp, target)
+
+
+def _swap_link(out_dir: Path, slug: str, final: Path) -> None:
+    link = out_dir / slug
+    if link.is_dir() and not link.is_symlink():
+        # A plain folder from an older layout: keep it as a version, then link.
+        os.rename(link, out_dir / VERSIONS / slug / f"legacy-{time.time_ns()}")
+    temp = out_dir / f".{slug}.link-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+    os.symlink(final.relative_to(out_dir), temp)
+    os.replace(temp, link)
+    _fsync_dir(out_dir)
+
+
+def _collect_garbage(versions: Path, keep: Path) -> None:
+    for entry in versions.iterdir():
+        if entry != keep:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,56 @@
+"""Web page: the article's canonical home, which every other channel links to."""
+
+from __future__ import annotations
+
+import json
+
+from .article import Article
+from .base import Context, Expectation, Rendered
+from .disclaimers import Disclaimer
+from .htmltext import visible_text
+from .templating import render
+
+FILE = "index.html"
+
+
+class WebPage:
+    name = "web"
+
+    def render(self, article: Article, context: Context) -> Rendered:
+        required = context.required_for(self.name)
+        html = render(
+            context.templates_dir, "web/page.html",
+            article=article, site=context.site, body=context.body.html_for(self.name),
+            disclaimers=required, short_disclaimers=required,
+            json_ld=json_ld(article, context),
+        )
+        return Rendered(self.name, ((FILE, html.encode("utf-8")),))
+
+    def extract_text(self, rendered: Rendered) -> dict[str, str]:
+        return {"main": visible_text(rendered.file(FILE).decode("utf-8"), region="main")}
+
+    def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
+        return [Expectation(d, "full", "any", "main") for d in required]
+
+
+def json_ld(article: Article, context: Context) -> str:
+    """Schema.org ``MedicalWebPage``, safe to embed in a ``<script>`` element."""
+    site = context.site
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": article.url,
+        "name": article.title,
+        "headline": article.title,
+        "description": article.summary,
+        "inLanguage": site.language,
+        "datePublished": article.date.isoformat(),
+        "lastReviewed": article.reviewed_on.isoformat(),
+        "reviewedBy": {"@type": "Organization", "name": article.reviewed_by},
+        "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "about": {"@type": "MedicalCondition", "name": article.title.split(":")[0]},
+        "keywords": ", ".join(article.tags),
+        "publisher": {"@type": "MedicalOrganization", "name": site.organization, "url": site.base_url},
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")

@@ -1,0 +1,1 @@
+"""Prefect orchestration of the plain functions in ``channels``; no logic of its own."""

@@ -1,0 +1,91 @@
+"""The ``publish`` command line.
+
+Exit codes: 0 done; 1 the gate refused an output; 2 bad input or usage.
+User errors print one line; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from channels.errors import InputError, PublishError
+
+QUIET_PREFECT = {
+    # No telemetry, no analytics, no outside connection (see README, "No network").
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line with exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(self.prog, message, f"see '{self.prog} --help'")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="publish", description="Publish patient-education articles to every channel.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and Prefect logs")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    render = commands.add_parser("render", help="render, check and publish articles")
+    render.add_argument("sources", nargs="*", type=Path, help="article files (default: every source/*.md)")
+    render.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    render.add_argument("--only", default=None, help="comma-separated channels: pdf,email,social,web")
+    render.add_argument("--source-dir", type=Path, default=Path("source"))
+    render.add_argument("--templates", type=Path, default=Path("templates"))
+    render.set_defaults(run=cmd_render)
+    return parser
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from channels import build, registry
+
+    project = build.Project(args.source_dir, args.templates)
+    channels = registry.select(args.only)
+    paths = list(args.sources) or project.articles()
+    if not paths:
+        raise InputError(str(args.source_dir), "no articles (*.md) found", "add one or name a file")
+    # Validate every input before anything starts: bad input never reaches output/.
+    settings = build.load_settings(project)
+    for path in paths:
+        build.load_article(path, settings.site, settings.registry)
+    from flows.publish import publish
+
+    verdicts = publish(paths, args.out, channels, project)
+    for verdict in verdicts:
+        print(f"{verdict.status:>9}  {verdict.slug}  → {args.out / verdict.slug}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    for key, value in QUIET_PREFECT.items():
+        os.environ.setdefault(key, "DEBUG" if debug and key == "PREFECT_LOGGING_LEVEL" else value)
+    try:
+        args = build_parser().parse_args(argv)
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
+    except PublishError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"publish: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("publish: interrupted; output/ holds only complete versions", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
