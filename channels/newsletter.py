@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import email.policy
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -80,4 +81,7 @@ def build_message(article: Article, site, html: str, text: str) -> EmailMessage:
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)  # text/plain first, text/html last (RFC 2046: preferred last)
     message.add_alternative(html, subtype="html")
+    # A boundary derived from the content: same input, same bytes (and never in the body).
+    digest = hashlib.sha256((html + text).encode("utf-8")).hexdigest()[:32]
+    message.set_boundary(f"=_pmh_{digest}")
     return message

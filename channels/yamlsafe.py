@@ -37,9 +37,11 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 # YAML 1.1 reads yes/no/on/off as booleans, which would turn the `reviewed: {on: ...}`
-# key into True.  Only true/false are booleans here (as in YAML 1.2).
+# key into True.  Only true/false are booleans here (as in YAML 1.2).  Dates stay text
+# and are parsed by the field that wants one, so "2026-13-45" gets a clear message.
+_DROPPED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 _StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _StrictLoader.add_implicit_resolver(
