@@ -11,7 +11,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from channels.errors import InputError, PublishError
 
@@ -34,38 +33,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from flows.commands import COMMANDS
+
     parser = _Parser(prog="publish", description="Publish patient-education articles to every channel.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and Prefect logs")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    render = commands.add_parser("render", help="render, check and publish articles")
-    render.add_argument("sources", nargs="*", type=Path, help="article files (default: every source/*.md)")
-    render.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
-    render.add_argument("--only", default=None, help="comma-separated channels: pdf,email,social,web")
-    render.add_argument("--source-dir", type=Path, default=Path("source"))
-    render.add_argument("--templates", type=Path, default=Path("templates"))
-    render.set_defaults(run=cmd_render)
+    for command in COMMANDS:
+        command.register(commands)
     return parser
-
-
-def cmd_render(args: argparse.Namespace) -> int:
-    from channels import build, registry
-
-    project = build.Project(args.source_dir, args.templates)
-    channels = registry.select(args.only)
-    paths = list(args.sources) or project.articles()
-    if not paths:
-        raise InputError(str(args.source_dir), "no articles (*.md) found", "add one or name a file")
-    # Validate every input before anything starts: bad input never reaches output/.
-    settings = build.load_settings(project)
-    for path in paths:
-        build.load_article(path, settings.site, settings.registry)
-    from flows.publish import publish
-
-    verdicts = publish(paths, args.out, channels, project)
-    for verdict in verdicts:
-        print(f"{verdict.status:>9}  {verdict.slug}  → {args.out / verdict.slug}")
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

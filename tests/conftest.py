@@ -22,6 +22,8 @@ for key, value in {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "fal
                    "PREFECT_LOGGING_LEVEL": "WARNING",
                    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore"}.items():
     os.environ.setdefault(key, value)
+# Each checkout keeps its own Prefect database, so parallel test runs never share one.
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
 
 
 @dataclass

@@ -1,0 +1,38 @@
+"""``publish render``: render, check and publish articles through the Prefect flow."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from channels.errors import InputError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("render", help="render, check and publish articles")
+    parser.add_argument("sources", nargs="*", type=Path, help="article files (default: every source/*.md)")
+    parser.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    parser.add_argument("--only", default=None, help="comma-separated channels: pdf,email,social,web")
+    parser.add_argument("--source-dir", type=Path, default=Path("source"))
+    parser.add_argument("--templates", type=Path, default=Path("templates"))
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from channels import build, registry
+
+    project = build.Project(args.source_dir, args.templates)
+    channels = registry.select(args.only)
+    paths = list(args.sources) or project.articles()
+    if not paths:
+        raise InputError(str(args.source_dir), "no articles (*.md) found", "add one or name a file")
+    # Validate every input before anything starts: bad input never reaches output/.
+    settings = build.load_settings(project)
+    for path in paths:
+        build.load_article(path, settings.site, settings.registry)
+    from flows.publish import publish
+
+    verdicts = publish(paths, args.out, channels, project)
+    for verdict in verdicts:
+        print(f"{verdict.status:>9}  {verdict.slug}  → {args.out / verdict.slug}")
+    return 0
