@@ -77,7 +77,7 @@ class SocialPosts:
             cut = post.get("see_more")
             if cut:
                 parts[f"{post['platform']} (before 'see more')"] = before_cut(post["text"], cut)
-        for platform, text in csv_rows(rendered.file(CSV)):
+        for platform, text in csv_rows(dict(rendered.files).get(CSV, b"")):
             parts[f"{platform} ({CSV})"] = text
         return parts
 
