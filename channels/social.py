@@ -13,8 +13,17 @@ from pathlib import Path
 
 from .article import Article
 from .base import Context, Expectation, Rendered
-from .counting import before_cut, bluesky_facets, fits, graphemes, hashtags, length, linkedin_escape
-from .counting import overflows, utf8_bytes
+from .counting import (
+    before_cut,
+    bluesky_facets,
+    fits,
+    graphemes,
+    hashtags,
+    length,
+    linkedin_escape,
+    overflows,
+    utf8_bytes,
+)
 from .disclaimers import Disclaimer
 from .errors import ContentTooLong
 from .rules import PLATFORMS, PlatformRule

@@ -16,12 +16,14 @@ from channels import counting
 from channels.rules import PLATFORMS, platform
 
 DATA = Path(__file__).parent / "data"
-CONFORMANCE = yaml.safe_load((DATA / "twitter-text-validate.yml").read_text(encoding="utf-8"))["tests"]
+CONFORMANCE = yaml.safe_load(
+    (DATA / "twitter-text-validate.yml").read_text(encoding="utf-8"))["tests"]
 CHROMIUM = ("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--no-first-run")
 
-FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # man, woman, girl, boy by ZWJ
+# man, woman, girl, boy joined by ZWJ
+FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"
 RAINBOW_FLAG = "\U0001F3F3\ufe0f\u200d\U0001F308"
 ENGLAND = "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"
 
@@ -31,7 +33,8 @@ def _cases(section: str) -> list:
             for c in CONFORMANCE[section]]
 
 
-@pytest.mark.parametrize(("text", "expected"), _cases("WeightedTweetsWithDiscountedEmojiCounterTest")
+@pytest.mark.parametrize(("text", "expected"),
+                         _cases("WeightedTweetsWithDiscountedEmojiCounterTest")
                          + _cases("UnicodeDirectionalMarkerCounterTest"))
 def test_x_counter_matches_twitter_text_v3_conformance(text, expected):
     assert counting.x_length(text) == expected["weightedLength"]
@@ -47,7 +50,8 @@ def test_library_matches_twitter_text_v2_conformance(text, expected):
 
 def test_vendored_sections_are_all_there():
     sizes = {name: len(cases) for name, cases in CONFORMANCE.items()}
-    assert sizes == {"WeightedTweetsCounterTest": 19, "WeightedTweetsWithDiscountedEmojiCounterTest": 21,
+    assert sizes == {"WeightedTweetsCounterTest": 19,
+                     "WeightedTweetsWithDiscountedEmojiCounterTest": 21,
                      "UnicodeDirectionalMarkerCounterTest": 2}
 
 

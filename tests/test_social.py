@@ -86,7 +86,8 @@ def test_csv_has_one_row_per_post_in_scheduler_layout(rendered, posts, seed):
     for row in rows:
         assert row["text"] == posts[row["platform"]]["text"]
         assert row["link"] == posts[row["platform"]]["link"]
-        assert row["date"] == seed.article.date.isoformat() and re.fullmatch(r"\d\d:\d\d", row["time"])
+        assert row["date"] == seed.article.date.isoformat()
+        assert re.fullmatch(r"\d\d:\d\d", row["time"])
         assert row["image"] == f"{seed.article.url}share.png"
 
 
@@ -130,12 +131,13 @@ def test_share_card_bytes_depend_only_on_title_and_settings(seed):
 
 
 def test_woff2_fallback_gives_the_same_font(seed):
-    """Where FreeType lacks brotli, the font is converted with fontTools: same glyphs, same widths."""
+    """Where FreeType lacks brotli, fontTools converts the font: same glyphs, same widths."""
     woff2 = share_image._font_bytes(seed.context.templates_dir, share_image.BOLD)
     ttf = share_image._woff2_to_ttf(woff2)
     assert ttf[:4] == b"\x00\x01\x00\x00" and woff2[:4] != ttf[:4]
     title = seed.article.title
-    assert share_image._font(ttf, 60).getlength(title) == share_image._font(woff2, 60).getlength(title)
+    width = share_image._font(woff2, 60).getlength(title)
+    assert share_image._font(ttf, 60).getlength(title) == width
 
 
 def _with_post(seed, name: str, text: str):
