@@ -10,56 +10,67 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PlatformRule:
-    """How one social network counts a post and where it cuts it off."""
+    """How one social network counts a post, what it refuses, and where it cuts it off."""
 
     name: str
     label: str
     limit: int
     counting: str  # "twitter" | "graphemes" | "utf8-emoji" | "mastodon" | "utf16"
+    unit: str  # what ``limit`` counts, as said in messages
     source: str
     checked: str
+    hashtags: int = 2  # how many tags the platform's conventions suit
     max_bytes: int | None = None
     max_links: int | None = None
     max_hashtags: int | None = None
     see_more: int | None = None  # characters shown before the "more" cut-off
     links_clickable: bool = True
+    link_facets: bool = False  # links are only clickable with byte-offset facets
+    content_warning: bool = False  # the content warning counts toward the limit
+    escaped: bool = False  # the API wants reserved characters backslash-escaped
 
 
 PLATFORMS: tuple[PlatformRule, ...] = (
     PlatformRule(
-        "x", "X", 280, "twitter",
-        "twitter-text config v3 (github.com/twitter/twitter-text, config/v3.json)",
-        "2026-11",
+        "x", "X", 280, "twitter", "weighted characters",
+        "twitter-text config v3 (github.com/twitter/twitter-text, config/v3.json): "
+        "NFC first; U+FFFE, U+FEFF, U+FFFF invalid",
+        "2026-11", hashtags=2,
     ),
     PlatformRule(
-        "bluesky", "Bluesky", 300, "graphemes",
-        "AT Protocol app.bsky.feed.post lexicon (maxGraphemes 300, maxLength 3000)",
-        "2026-11", max_bytes=3000,
+        "bluesky", "Bluesky", 300, "graphemes", "characters",
+        "AT Protocol lexicon app.bsky.feed.post: text maxGraphemes 300, maxLength 3000 "
+        "(UTF-8 bytes); links need app.bsky.richtext.facet#link with byte offsets",
+        "2026-11", hashtags=2, max_bytes=3000, link_facets=True,
     ),
     PlatformRule(
-        "threads", "Threads", 500, "utf8-emoji",
-        "Meta Threads API, Posts: text limit 500, emoji counted as UTF-8 bytes, 5 links",
-        "2026-11", max_links=5,
+        "threads", "Threads", 500, "utf8-emoji", "characters",
+        "Meta Threads API, Posts: text limit 500, emoji counted as UTF-8 bytes, at most 5 links",
+        "2026-11", hashtags=1, max_links=5,
     ),
     PlatformRule(
         "mastodon", "Mastodon", 500, "mastodon",
-        "Mastodon docs, statuses API (server default 500; URLs with a scheme count 23)",
-        "2026-11",
+        "characters",
+        "Mastodon docs, statuses API and StatusLengthValidator: 500 by server default; "
+        "content warning + text; URLs with a scheme count 23, bare domains in full",
+        "2026-11", hashtags=3, content_warning=True,
     ),
     PlatformRule(
-        "linkedin", "LinkedIn", 3000, "utf16",
-        "LinkedIn Posts API, commentary field (3,000; little-text escaping)",
-        "2026-11", see_more=210,
+        "linkedin", "LinkedIn", 3000, "utf16", "UTF-16 code units",
+        "LinkedIn Posts API, commentary (3,000; little-text format: reserved characters "
+        "backslash-escaped or the post is cut there)",
+        "2026-11", hashtags=3, see_more=210, escaped=True,
     ),
     PlatformRule(
-        "instagram", "Instagram", 2200, "graphemes",
-        "Instagram Help Center: caption 2,200; 5 hashtags (announced Dec 2025)",
-        "2026-11", max_hashtags=5, see_more=125, links_clickable=False,
+        "instagram", "Instagram", 2200, "graphemes", "characters",
+        "Instagram Help Center: caption 2,200; at most 5 hashtags (announced Dec 2025); "
+        "links in captions are not clickable",
+        "2026-11", hashtags=5, max_hashtags=5, see_more=125, links_clickable=False,
     ),
     PlatformRule(
-        "facebook", "Facebook", 63206, "graphemes",
-        "Facebook post text limit 63,206",
-        "2026-11", see_more=400,
+        "facebook", "Facebook", 63206, "graphemes", "characters",
+        "Facebook post text limit 63,206; 'See more' after about 400 characters",
+        "2026-11", hashtags=2, see_more=400,
     ),
 )
 

@@ -70,8 +70,9 @@ def test_social_posts_fit_their_platform_and_carry_link(rendered, seed):
     assert set(posts) == {r.name for r in rules.PLATFORMS}
     for rule in rules.PLATFORMS:
         post = posts[rule.name]
-        assert counting.length(rule, post["text"]) == post["length"] <= rule.limit
-        assert counting.fits(rule, post["text"])
+        warning = post.get("content_warning", "")
+        assert counting.length(rule, post["text"], warning) == post["length"] <= rule.limit
+        assert counting.fits(rule, post["text"], warning)
         if rule.links_clickable:
             assert f"{seed.article.url}?utm_source={rule.name}&utm_medium=social" in post["text"]
         else:
