@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .disclaimers import Registry
+from .errors import InputError
 from .promote import locked, write_site_file
 from .site import Site
 from .templating import render
@@ -46,17 +47,19 @@ class Entry:
 
 def published_entries(out_dir: Path) -> list[Entry]:
     """Every published article under ``out_dir``, newest first (then by title)."""
-    entries = [entry_from_page(folder.name, (folder / PAGE).read_text(encoding="utf-8"))
+    entries = [entry_from_page(folder / PAGE)
                for folder in sorted(out_dir.iterdir())
                if not folder.name.startswith(".") and (folder / PAGE).is_file()]
     return sorted(entries, key=lambda e: (-e.published.toordinal(), e.title))
 
 
-def entry_from_page(slug: str, html: str) -> Entry:
-    """Read an article page's ``MedicalWebPage`` JSON-LD back into an ``Entry``."""
-    match = _JSON_LD.search(html)
+def entry_from_page(page: Path) -> Entry:
+    """Read a published page's ``MedicalWebPage`` JSON-LD back into an ``Entry``."""
+    slug = page.parent.name
+    match = _JSON_LD.search(page.read_text(encoding="utf-8"))
     if match is None:
-        raise ValueError(f"{slug}/{PAGE}: no JSON-LD block; republish it with the web channel")
+        raise InputError(str(page), "no JSON-LD block, so the site index cannot list it",
+                         f"republish it: publish render source/{slug}.md --only web")
     data = json.loads(match.group(1))
     return Entry(slug=slug, url=data["url"], title=data["name"], summary=data["description"],
                  published=dt.date.fromisoformat(data["datePublished"]),

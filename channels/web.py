@@ -59,7 +59,8 @@ def json_ld(article: Article, context: Context) -> str:
         "about": {"@type": "MedicalCondition", "name": article.title.split(":")[0]},
         "keywords": ", ".join(article.tags),
         "image": f"{article.url}{SHARE_IMAGE[0]}",
-        "publisher": {"@type": "MedicalOrganization", "name": site.organization, "url": site.base_url},
+        "publisher": {"@type": "MedicalOrganization", "name": site.organization,
+                      "url": site.base_url},
     }
     text = json.dumps(data, ensure_ascii=False, indent=2)
     # JSON escapes, so the text stays valid JSON and cannot close the <script> element.
