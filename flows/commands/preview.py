@@ -9,9 +9,10 @@ from pathlib import Path
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "preview", help="serve output/ on 127.0.0.1 and republish when source/ or templates/ change")
+        "preview", help="serve output/ on 127.0.0.1; republish when source/ or templates/ change")
     parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
-    parser.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    parser.add_argument("--out", type=Path, default=Path("output"),
+                        help="output folder (default: output)")
     parser.add_argument("--source-dir", type=Path, default=Path("source"))
     parser.add_argument("--templates", type=Path, default=Path("templates"))
     parser.set_defaults(run=run)
