@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import functools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -86,13 +86,22 @@ def links(base: str, out_dir: Path) -> list[str]:
 
 
 def watch(project: build.Project, out_dir: Path, report: Report,
-          changes: Iterable[set[tuple[object, str]]] | None = None) -> None:
-    """Rebuild after every batch of changes under ``source/`` or ``templates/``."""
-    if changes is None:
-        import watchfiles
+          ready: Callable[[], None]) -> None:
+    """Rebuild after every batch of changes under ``source/`` or ``templates/``.
 
-        changes = watchfiles.watch(project.source_dir, project.templates_dir, debounce=300)
-    for batch in changes:
+    ``ready`` is called once the watcher is running (its first idle timeout), so an
+    edit made after "serving" is printed can never be missed.
+    """
+    import watchfiles
+
+    announced = False
+    for batch in watchfiles.watch(project.source_dir, project.templates_dir, debounce=300,
+                                  rust_timeout=500, yield_on_timeout=True):
+        if not announced:
+            ready()
+            announced = True
+        if not batch:
+            continue
         names = ", ".join(sorted({Path(path).name for _, path in batch}))
         report(f"changed: {names}; rebuilding")
         for line in rebuild(project, out_dir):

@@ -24,15 +24,20 @@ def run(args: argparse.Namespace) -> int:
 
     report = functools.partial(print, flush=True)
     project = build.Project(args.source_dir, args.templates)
+    # Bind first: a port in use is reported before anything is written to output/.
+    server = preview.serve(args.out, args.port)
     for line in preview.rebuild(project, args.out):
         report(line)
-    server = preview.serve(args.out, args.port)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    report(f"serving {base} (watching {args.source_dir}/ and {args.templates}/; Ctrl-C to stop)")
-    for line in preview.links(base, args.out):
-        report(line)
+
+    def ready() -> None:
+        report(f"serving {base} (watching {args.source_dir}/ and {args.templates}/; "
+               "Ctrl-C to stop)")
+        for line in preview.links(base, args.out):
+            report(line)
+
     try:
-        preview.watch(project, args.out, report)
+        preview.watch(project, args.out, report, ready)
     finally:
         server.shutdown()
     return 0
