@@ -20,6 +20,7 @@ from .gate import Finding, check
 from .markdown import convert
 from .promote import current_files, locked, promote, write_site_file
 from .site import Site, load_site
+from .site_index import write_site
 
 PIPELINE_VERSION = "1"
 
@@ -156,6 +157,7 @@ def write_site_assets(project: Project, out_dir: Path) -> None:
             write_site_file(out_dir, f"assets/fonts/{font.name}", font.read_bytes())
         write_site_file(out_dir, "assets/shared/fonts.css", (templates / "shared/fonts.css").read_bytes())
         write_site_file(out_dir, "assets/page.css", (templates / "web/page.css").read_bytes())
+    write_site(out_dir, load_settings(project), str(templates))  # index, feed, sitemap
 
 
 def compliance_report(article: Article, results: list[Checked | Failed]) -> bytes:

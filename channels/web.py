@@ -11,6 +11,7 @@ from .htmltext import visible_text
 from .templating import render
 
 FILE = "index.html"
+SHARE_IMAGE = ("share.png", 1200, 630)  # written beside the page by the social channel
 
 
 class WebPage:
@@ -22,7 +23,7 @@ class WebPage:
             context.templates_dir, "web/page.html",
             article=article, site=context.site, body=context.body.html_for(self.name),
             disclaimers=required, short_disclaimers=required,
-            json_ld=json_ld(article, context),
+            json_ld=json_ld(article, context), share=share_image(article, context),
         )
         return Rendered(self.name, ((FILE, html.encode("utf-8")),))
 
@@ -31,6 +32,13 @@ class WebPage:
 
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
         return [Expectation(d, "full", "any", "main") for d in required]
+
+
+def share_image(article: Article, context: Context) -> dict[str, object]:
+    """The Open Graph / Twitter card image: absolute URL, size and alt text."""
+    name, width, height = SHARE_IMAGE
+    alt = f"{article.title}, from {context.site.organization}"
+    return {"url": f"{article.url}{name}", "width": width, "height": height, "alt": alt}
 
 
 def json_ld(article: Article, context: Context) -> str:
@@ -50,7 +58,10 @@ def json_ld(article: Article, context: Context) -> str:
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "about": {"@type": "MedicalCondition", "name": article.title.split(":")[0]},
         "keywords": ", ".join(article.tags),
-        "publisher": {"@type": "MedicalOrganization", "name": site.organization, "url": site.base_url},
+        "image": f"{article.url}{SHARE_IMAGE[0]}",
+        "publisher": {"@type": "MedicalOrganization", "name": site.organization,
+                      "url": site.base_url},
     }
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    # JSON escapes, so the text stays valid JSON and cannot close the <script> element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -5,6 +5,6 @@ Adding a command: one module here and one line in ``COMMANDS``.
 
 from __future__ import annotations
 
-from . import render
+from . import preview, render
 
-COMMANDS = (render,)
+COMMANDS = (render, preview)
