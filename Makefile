@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+VNU    := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 # No telemetry, no analytics: nothing leaves this machine at run time.
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -18,7 +19,12 @@ $(STAMP): pyproject.toml
 publish: $(STAMP)
 	$(BIN)/publish render
 
-test: $(STAMP)
+# The W3C Nu HTML Checker for tests/test_validator.py (set-up time; tests never download).
+$(VNU):
+	@command -v npm >/dev/null || { echo "npm not found: tests/test_validator.py needs it (see .ci/run)"; exit 1; }
+	npm install --prefix .cache/vnu --no-audit --no-fund --silent vnu-jar@26
+
+test: $(STAMP) $(VNU)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

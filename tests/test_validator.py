@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 VNU_VERSION = "26"
-CACHE = ROOT / ".cache" / "vnu"  # git-ignored; filled by npm on first use
+CACHE = ROOT / ".cache" / "vnu"  # git-ignored; filled by `make test` (npm)
 JAR = CACHE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # A document with three errors the checker must find, so a silent checker cannot pass.
 BROKEN = """<!DOCTYPE html>
@@ -22,15 +22,11 @@ BROKEN = """<!DOCTYPE html>
 
 
 def vnu_jar() -> Path:
-    """The checker's jar, installed with npm into the repo's cache if missing."""
-    if JAR.is_file():
-        return JAR
-    missing = [tool for tool in ("npm", "java") if shutil.which(tool) is None]
-    if missing:
-        pytest.fail(f"{' and '.join(missing)} not found: install them (.ci/run does, with apt-get)")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["npm", "install", "--prefix", str(CACHE), "--no-audit", "--no-fund",
-                    "--silent", f"vnu-jar@{VNU_VERSION}"], check=True, timeout=300)
+    """The checker's jar; `make test` installs it (npm, at set-up time, never from a test)."""
+    if shutil.which("java") is None:
+        pytest.fail("java not found: install a JRE (.ci/run does, with apt-get)")
+    if not JAR.is_file():
+        pytest.fail(f"{JAR} missing: run `make test` (it installs vnu-jar@{VNU_VERSION} with npm)")
     return JAR
 
 
