@@ -67,9 +67,10 @@ class ContentReport:
 
 
 def check_article(article: Article, config: ChecksConfig, body_html: str,
-                  site_base: str, slugs: tuple[str, ...], today: dt.date | None = None) -> ContentReport:
+                  site_base: str, slugs: tuple[str, ...], today: dt.date | None = None,
+                  crisis_line: bool = True) -> ContentReport:
     """Run every content check on ``article`` (``body_html``: the pandoc HTML of its body)."""
-    source = Source(article, body_html, site_base, slugs)
+    source = Source(article, body_html, site_base, slugs, crisis_line)
     raw = body_checks(source, config.claims, config.known_paths)
     grade = reading_grade(source.plain_text)
     if grade > config.grade_max:
