@@ -74,7 +74,7 @@ def check_article(article: Article, config: ChecksConfig, body_html: str,
     raw = body_checks(source, config.claims, config.known_paths)
     grade = reading_grade(source.plain_text)
     if grade > config.grade_max:
-        raw.append(("reading_grade", f"{article.path}:{article.body_line}",
+        raw.append(("reading_grade", source.start,
                     f"the body reads at grade {grade:.1f}, above {config.grade_max:g}",
                     "use shorter sentences and everyday words"))
     raw.extend(_review_age(article, config, today or dt.date.today()))

@@ -41,7 +41,14 @@ class Source:
         for index, line in enumerate(self.article.body.splitlines()):
             if lowered in line.casefold():
                 return f"{self.article.path}:{self.article.body_line + index}"
-        return f"{self.article.path}:{self.article.body_line}"
+        return self.start
+
+    @property
+    def start(self) -> str:
+        """``file:line`` of the body's first non-blank line."""
+        lines = self.article.body.splitlines()
+        index = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        return f"{self.article.path}:{self.article.body_line + index}"
 
 
 def body_checks(source: Source, claims: tuple[str, ...], known_paths: tuple[str, ...]) -> list[Raw]:
