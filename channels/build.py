@@ -22,7 +22,7 @@ from .manifest import NAME as MANIFEST
 from .manifest import build_manifest
 from .markdown import convert
 from .promote import current_files, locked, promote, write_site_file
-from .report import policy_rows
+from .report import policy_rows, write_html
 from .site import Site, load_site
 
 PIPELINE_VERSION = "1"
@@ -242,5 +242,6 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
     with locked(out_dir):
         before = current_files(out_dir, article.slug)
         promote(out_dir, article.slug, files)
+    write_html(out_dir)  # output/report.html: every published article's checks
     status = "unchanged" if before == files else "published"
     return Verdict(article.slug, article.path, status)

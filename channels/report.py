@@ -49,7 +49,8 @@ def _channel_rows(slug: str, channel: str, entry: dict) -> list[dict[str, object
         return [{"article": slug, "channel": channel, "disclaimer": "", "version": "", "form": "",
                  "required": "", "found in": "", "status": f"error: {entry['error']}"}]
     return [{"article": slug, "channel": channel, "disclaimer": c["disclaimer"],
-             "version": c["version"], "form": c["form"], "required": c["scope"],
+             "version": c["version"], "form": c["form"],
+             "required": "in every part" if c["scope"] == "each" else "in at least one part",
              "found in": ", ".join(c["found_in"]),
              "status": "pass" if c["passed"] else "FAIL: missing from " + ", ".join(c["missing_in"])}
             for c in entry.get("checks", [])]
@@ -72,10 +73,11 @@ def content_rows(reports: list[dict]) -> list[dict[str, object]]:  # type: ignor
 
 
 def render_html(reports: list[dict]) -> str:  # type: ignore[type-arg]
-    """The human report: every output × disclaimer, then the content findings."""
+    """The human report: every output × disclaimer, the content findings, then the policy."""
     verdict = "pass" if all(r["passed"] for r in reports) else "FAIL"
-    return _PAGE.format(verdict=verdict, count=len(reports),
-                        checks=_table(table_rows(reports)), content=_table(content_rows(reports)))
+    policy = [{"article": r["slug"], **row} for r in reports for row in r.get("policy", [])]
+    return _PAGE.format(verdict=verdict, count=len(reports), checks=_table(table_rows(reports)),
+                        content=_table(content_rows(reports)), policy=_table(policy))
 
 
 def _table(rows: list[dict[str, object]]) -> str:
@@ -113,7 +115,7 @@ _PAGE = """<!DOCTYPE html>
 <title>Compliance report</title>
 <style>
 body {{ font: 16px/1.5 system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }}
-table {{ border-collapse: collapse; width: 100%; margin-bottom: 2rem; font-size: 14px; }}
+table {{ border-collapse: collapse; width: 100%; min-width: 48rem; margin-bottom: 2rem; font-size: 14px; }}
 th, td {{ border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; }}
 th {{ background: #eef3f4; }}
 tr.bad td {{ background: #fde8e8; }} tr.warn td {{ background: #fff6dd; }}
@@ -126,5 +128,8 @@ tr.bad td {{ background: #fde8e8; }} tr.warn td {{ background: #fff6dd; }}
 <div class="scroll">{checks}</div>
 <h2>Content checks</h2>
 <div class="scroll">{content}</div>
+<h2>Policy applied</h2>
+<p>Which disclaimer each channel must carry, in which form and where (source/disclaimers.yaml).</p>
+<div class="scroll">{policy}</div>
 </body></html>
 """
