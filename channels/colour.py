@@ -6,12 +6,28 @@ import re
 
 RGB = tuple[float, float, float]
 # The names an editor or a template plausibly uses; anything else is ignored (not guessed).
-NAMED = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000",
-         "blue": "#0000ff", "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0",
-         "yellow": "#ffff00", "navy": "#000080", "whitesmoke": "#f5f5f5", "snow": "#fffafa",
-         "ivory": "#fffff0", "ghostwhite": "#f8f8ff", "lightgray": "#d3d3d3",
-         "lightgrey": "#d3d3d3", "gainsboro": "#dcdcdc"}
-_RGB_FN = re.compile(r"rgba?\(\s*([\d.]+%?)[\s,]+([\d.]+%?)[\s,]+([\d.]+%?)(?:[\s,/]+([\d.]+%?))?\s*\)")
+NAMED = {
+    "white": "#ffffff",
+    "black": "#000000",
+    "red": "#ff0000",
+    "green": "#008000",
+    "blue": "#0000ff",
+    "gray": "#808080",
+    "grey": "#808080",
+    "silver": "#c0c0c0",
+    "yellow": "#ffff00",
+    "navy": "#000080",
+    "whitesmoke": "#f5f5f5",
+    "snow": "#fffafa",
+    "ivory": "#fffff0",
+    "ghostwhite": "#f8f8ff",
+    "lightgray": "#d3d3d3",
+    "lightgrey": "#d3d3d3",
+    "gainsboro": "#dcdcdc",
+}
+_RGB_FN = re.compile(
+    r"rgba?\(\s*([\d.]+%?)[\s,]+([\d.]+%?)[\s,]+([\d.]+%?)(?:[\s,/]+([\d.]+%?))?\s*\)"
+)
 
 
 def parse_colour(value: str) -> RGB | None:
@@ -20,7 +36,7 @@ def parse_colour(value: str) -> RGB | None:
     if re.fullmatch(r"#[0-9a-f]{3,4}", value):
         value = "#" + "".join(c * 2 for c in value[1:4])
     if re.fullmatch(r"#[0-9a-f]{6}([0-9a-f]{2})?", value):
-        return tuple(int(value[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+        return tuple(int(value[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
     match = _RGB_FN.fullmatch(value)
     if match:
         return tuple(_channel(c) for c in match.groups()[:3])  # type: ignore[return-value]

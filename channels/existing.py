@@ -22,8 +22,14 @@ from .htmltext import visible_text
 from .manifest import NAME as MANIFEST
 from .manifest import manifest_problems
 
-KNOWN = {"handout.pdf": "pdf", "newsletter.eml": "email", "newsletter.html": "email",
-         "newsletter.txt": "email", "social.json": "social", "index.html": "web"}
+KNOWN = {
+    "handout.pdf": "pdf",
+    "newsletter.eml": "email",
+    "newsletter.html": "email",
+    "newsletter.txt": "email",
+    "social.json": "social",
+    "index.html": "web",
+}
 DEFAULT_TAGS = ("mental-health",)
 _FIX = "give an output folder, or a .pdf, .eml, .html, .txt or social.json file"
 
@@ -48,7 +54,11 @@ def collect(path: Path) -> list[Outputs]:
         return [_from_files(path, own)]
     articles = [p.parent for p in sorted(path.glob("*/compliance.json"))]
     if not articles:
-        raise InputError(str(path), "no outputs found (handout.pdf, newsletter.eml, social.json, index.html)", _FIX)
+        raise InputError(
+            str(path),
+            "no outputs found (handout.pdf, newsletter.eml, social.json, index.html)",
+            _FIX,
+        )
     return [outputs for folder in articles for outputs in collect(folder)]
 
 
@@ -59,10 +69,16 @@ def _canonical(path: Path) -> str:
     if suffix == ".html":
         text = path.read_bytes().decode("utf-8", "replace").lower()
         return "index.html" if "<main" in text else "newsletter.html"
-    names = {".pdf": "handout.pdf", ".eml": "newsletter.eml", ".txt": "newsletter.txt",
-             ".json": "social.json"}
+    names = {
+        ".pdf": "handout.pdf",
+        ".eml": "newsletter.eml",
+        ".txt": "newsletter.txt",
+        ".json": "social.json",
+    }
     if suffix not in names:
-        raise InputError(str(path), f"'{suffix or path.name}' is not an output publish can check", _FIX)
+        raise InputError(
+            str(path), f"'{suffix or path.name}' is not an output publish can check", _FIX
+        )
     return names[suffix]
 
 
@@ -92,8 +108,11 @@ def extract(channel: str, files: tuple[tuple[str, bytes], ...], where: Path) -> 
             return _email_parts(dict(files))
         return channel_registry.get(channel).extract_text(Rendered(channel, files))
     except (ValueError, KeyError, RuntimeError, UnicodeDecodeError) as exc:
-        raise InputError(str(where), f"cannot read the {channel} output: {exc}",
-                         "give the file exactly as publish wrote it") from None
+        raise InputError(
+            str(where),
+            f"cannot read the {channel} output: {exc}",
+            "give the file exactly as publish wrote it",
+        ) from None
 
 
 def _email_parts(files: dict[str, bytes]) -> dict[str, str]:
@@ -115,15 +134,23 @@ def check_outputs(outputs: Outputs, registry: Registry) -> dict[str, object]:
     channels: dict[str, object] = {}
     for channel, files in sorted(outputs.by_channel.items()):
         parts = extract(channel, files, outputs.where)
-        expectations = channel_registry.get(channel).expectations(required(outputs, channel, registry))
+        expectations = channel_registry.get(channel).expectations(
+            required(outputs, channel, registry)
+        )
         findings: list[Finding] = check(channel, parts, expectations)
-        channels[channel] = {"passed": all(f.passed for f in findings),
-                             "files": [name for name, _ in files],
-                             "checks": [f.as_dict() for f in findings]}
+        channels[channel] = {
+            "passed": all(f.passed for f in findings),
+            "files": [name for name, _ in files],
+            "checks": [f.as_dict() for f in findings],
+        }
     slug = (outputs.compliance or {}).get("slug", outputs.where.name)
-    return {"article": str(outputs.where), "slug": slug, "channels": channels,
-            "passed": all(c["passed"] for c in channels.values()),  # type: ignore[index]
-            "manifest": _manifest_note(outputs.where)}
+    return {
+        "article": str(outputs.where),
+        "slug": slug,
+        "channels": channels,
+        "passed": all(c["passed"] for c in channels.values()),  # type: ignore[index]
+        "manifest": _manifest_note(outputs.where),
+    }
 
 
 def _manifest_note(folder: Path) -> list[str]:

@@ -70,7 +70,9 @@ def _style(attrs: dict[str, str | None]) -> dict[str, str]:
 def _hides(attrs: dict[str, str | None], style: dict[str, str]) -> bool:
     if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
-    if style.get("display", "").startswith("none") or style.get("visibility", "").startswith(("hidden", "collapse")):
+    if style.get("display", "").startswith("none"):
+        return True
+    if style.get("visibility", "").startswith(("hidden", "collapse")):
         return True
     if _number(style.get("opacity")) == 0 or _transparent(style.get("color", "")):
         return True
@@ -78,7 +80,8 @@ def _hides(attrs: dict[str, str | None], style: dict[str, str]) -> bool:
     if size is not None and (_size_px(size) or 0) < MIN_FONT_PX:
         return True
     clipped = style.get("overflow", "").startswith("hidden")
-    return clipped and any(_number(style.get(p)) == 0 for p in ("max-height", "height", "width", "max-width"))
+    boxes = ("max-height", "height", "width", "max-width")
+    return clipped and any(_number(style.get(p)) == 0 for p in boxes)
 
 
 def _transparent(value: str) -> bool:

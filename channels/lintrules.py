@@ -13,12 +13,17 @@ from .htmltext import visible_text
 
 Raw = tuple[str, str, str, str]  # check, where, what, fix
 _LIST_START = re.compile(r"^\s*([-*+]|\d+[.)]|#\.)\s")
-_SUICIDE = re.compile(r"\bsuicid\w*|\bself[- ]harm\w*|\bkill(?:ing)? (?:myself|themselves|himself|herself)",
-                      re.IGNORECASE)
+_SUICIDE = re.compile(
+    r"\bsuicid\w*|\bself[- ]harm\w*|\bkill(?:ing)? (?:myself|themselves|himself|herself)",
+    re.IGNORECASE,
+)
 _COMMITTED = re.compile(r"\bcommit(?:s|ted|ting)? suicide\b", re.IGNORECASE)
 # Method and location details (safe-messaging guidance: never describe them).
-_METHODS = re.compile(r"\b(overdos\w*|hang(?:ed|ing)\b|jump(?:ed|ing)? (?:off|from)|bridge|firearm|"
-                      r"gun|pills?|rope|wrists?)\b", re.IGNORECASE)
+_METHODS = re.compile(
+    r"\b(overdos\w*|hang(?:ed|ing)\b|jump(?:ed|ing)? (?:off|from)|bridge|firearm|"
+    r"gun|pills?|rope|wrists?)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -52,25 +57,38 @@ class Source:
 
 
 def body_checks(source: Source, claims: tuple[str, ...], known_paths: tuple[str, ...]) -> list[Raw]:
-    return [*list_intros(source), *health_claims(source, claims), *image_alts(source),
-            *safe_messaging(source), *internal_links(source, known_paths)]
+    return [
+        *list_intros(source),
+        *health_claims(source, claims),
+        *image_alts(source),
+        *safe_messaging(source),
+        *internal_links(source, known_paths),
+    ]
 
 
 def list_intros(source: Source) -> list[Raw]:
     """A paragraph ending in ':' that is followed by another paragraph, not a list."""
     article, found = source.article, []
     blocks = _blocks(article.body)
-    for (line, text), following in zip(blocks, [*blocks[1:], (0, "")]):
-        if text.rstrip().endswith(":") and not _LIST_START.match(following[1]):
-            found.append(("list_intro", f"{article.path}:{article.body_line + line}",
-                          f"'{_tail(text)}' introduces a list that never comes",
-                          "add the list, or end the sentence with a full stop"))
+    nexts = [text for _, text in blocks[1:]] + [""]
+    for (line, text), following in zip(blocks, nexts, strict=True):
+        if text.rstrip().endswith(":") and not _LIST_START.match(following):
+            found.append(
+                (
+                    "list_intro",
+                    f"{article.path}:{article.body_line + line}",
+                    f"'{_tail(text)}' introduces a list that never comes",
+                    "add the list, or end the sentence with a full stop",
+                )
+            )
     return found
 
 
 def _blocks(body: str) -> list[tuple[int, str]]:
     """(first line index, text) of every blank-line-separated block outside fenced divs."""
-    blocks, current, start = [], [], 0
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
     for index, line in enumerate([*body.splitlines(), ""]):
         if line.strip() and not line.lstrip().startswith(":::"):
             start = index if not current else start
@@ -92,9 +110,14 @@ def health_claims(source: Source, claims: tuple[str, ...]) -> list[Raw]:
     for phrase in claims:
         pattern = r"(?<!\w)" + re.escape(phrase) + r"(?!\w)"
         if re.search(pattern, text, re.IGNORECASE):
-            found.append(("health_claims", source.line_of(phrase),
-                          f"absolute health claim '{phrase}'",
-                          "qualify it (\"may help\", \"studies suggest\") or cite the evidence"))
+            found.append(
+                (
+                    "health_claims",
+                    source.line_of(phrase),
+                    f"absolute health claim '{phrase}'",
+                    'qualify it ("may help", "studies suggest") or cite the evidence',
+                )
+            )
     return found
 
 
@@ -104,14 +127,33 @@ def safe_messaging(source: Source) -> list[Raw]:
     if not mention:
         return []
     where = source.line_of(mention.group(0))
-    found = [("safe_messaging", source.line_of(m.group(0)), f"'{m.group(0)}'",
-              "write 'died by suicide' (safe-messaging guidance)") for m in _COMMITTED.finditer(text)]
-    found += [("safe_messaging", source.line_of(m.group(0)),
-               f"'{m.group(0)}' may describe a method or location of suicide",
-               "remove method and location details") for m in _METHODS.finditer(text)]
+    found = [
+        (
+            "safe_messaging",
+            source.line_of(m.group(0)),
+            f"'{m.group(0)}'",
+            "write 'died by suicide' (safe-messaging guidance)",
+        )
+        for m in _COMMITTED.finditer(text)
+    ]
+    found += [
+        (
+            "safe_messaging",
+            source.line_of(m.group(0)),
+            f"'{m.group(0)}' may describe a method or location of suicide",
+            "remove method and location details",
+        )
+        for m in _METHODS.finditer(text)
+    ]
     if not source.crisis_line:
-        found.append(("safe_messaging", where, "suicide or self-harm is mentioned without the 988 line",
-                      "add a mental-health tag or the crisis-988 disclaimer"))
+        found.append(
+            (
+                "safe_messaging",
+                where,
+                "suicide or self-harm is mentioned without the 988 line",
+                "add a mental-health tag or the crisis-988 disclaimer",
+            )
+        )
     return found
 
 
@@ -140,19 +182,32 @@ def _refs(html: str) -> _Refs:
 
 
 def image_alts(source: Source) -> list[Raw]:
-    return [("image_alt", source.line_of(str(img.get("src") or "![")),
-             f"the image '{img.get('src')}' has no alt text",
-             "describe it: ![what the image shows](file.png)")
-            for img in _refs(source.body_html).images if not (img.get("alt") or "").strip()]
+    return [
+        (
+            "image_alt",
+            source.line_of(str(img.get("src") or "![")),
+            f"the image '{img.get('src')}' has no alt text",
+            "describe it: ![what the image shows](file.png)",
+        )
+        for img in _refs(source.body_html).images
+        if not (img.get("alt") or "").strip()
+    ]
 
 
 def internal_links(source: Source, known_paths: tuple[str, ...]) -> list[Raw]:
     refs = _refs(source.body_html)
     cta = source.article.cta.url if source.article.cta else None
     targets = [*refs.links, *([cta] if cta else [])]
-    return [("internal_links", source.line_of(href), f"the link '{href}' does not resolve inside the site",
-             "link to an existing article (/slug/) or page, or fix the anchor")
-            for href in targets if not _resolves(source, refs.ids, known_paths, href)]
+    return [
+        (
+            "internal_links",
+            source.line_of(href),
+            f"the link '{href}' does not resolve inside the site",
+            "link to an existing article (/slug/) or page, or fix the anchor",
+        )
+        for href in targets
+        if not _resolves(source, refs.ids, known_paths, href)
+    ]
 
 
 def _resolves(source: Source, ids: set[str], known_paths: tuple[str, ...], href: str) -> bool:

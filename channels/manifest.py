@@ -33,10 +33,18 @@ def build_manifest(files: dict[str, bytes]) -> bytes:
 
 def _evidence(report: dict) -> list[dict[str, object]]:  # type: ignore[type-arg]
     """Each disclaimer version and the pages, parts or posts it was found in, per channel."""
-    return [{"channel": channel, "disclaimer": c["disclaimer"], "version": c["version"],
-             "form": c["form"], "found_in": c["found_in"], "files": entry.get("files", [])}
-            for channel, entry in sorted(report["channels"].items())
-            for c in entry.get("checks", [])]
+    return [
+        {
+            "channel": channel,
+            "disclaimer": c["disclaimer"],
+            "version": c["version"],
+            "form": c["form"],
+            "found_in": c["found_in"],
+            "files": entry.get("files", []),
+        }
+        for channel, entry in sorted(report["channels"].items())
+        for c in entry.get("checks", [])
+    ]
 
 
 def manifest_problems(folder: Path) -> list[str]:

@@ -35,8 +35,10 @@ def test_good_folder_passes_with_a_line_per_output_and_disclaimer(outputs):
     rows = [line for line in lines if line.startswith(("pass  ", "FAIL  "))]
     report = json.loads((outputs / "compliance.json").read_text())
     assert len(rows) == sum(len(c["checks"]) for c in report["channels"].values())
-    assert ("pass  gut-brain-axis  pdf  crisis-988 v1 (short): found in page 1, page 2, page 3, "
-            "page 4, page 5, page 6") in lines
+    assert (
+        "pass  gut-brain-axis  pdf  crisis-988 v1 (short): found in page 1, page 2, page 3, "
+        "page 4, page 5, page 6"
+    ) in lines
 
 
 def test_output_root_checks_every_article_and_writes_html(published, tmp_path):
@@ -56,8 +58,10 @@ def test_hand_edited_web_page_without_crisis_line_fails(outputs, tmp_path):
     assert result.code == 1
     assert "FAIL  gut-brain-axis  web  crisis-988 v1 (full): missing from main" in result.out
     assert result.out.splitlines()[-1] == "FAILED: 1 of 1 article(s) lack a required disclaimer"
-    assert (f"note  gut-brain-axis  manifest: {page}: changed since it was checked "
-            "(publish the article again)") in result.out
+    assert (
+        f"note  gut-brain-axis  manifest: {page}: changed since it was checked "
+        "(publish the article again)"
+    ) in result.out
     assert snapshot(outputs) == before
 
 
@@ -86,7 +90,10 @@ def test_a_lone_eml_with_the_disclaimer_in_one_part_only_fails(outputs, tmp_path
     edited.write_bytes(message.as_bytes())
     result = check(edited)
     assert result.code == 1
-    assert "FAIL  " in result.out and "email  crisis-988 v1 (full): missing from eml text/plain" in result.out
+    assert (
+        "FAIL  " in result.out
+        and "email  crisis-988 v1 (full): missing from eml text/plain" in result.out
+    )
 
 
 def test_a_report_next_to_the_file_cannot_lower_the_policy(outputs):
@@ -101,14 +108,27 @@ def test_a_report_next_to_the_file_cannot_lower_the_policy(outputs):
     assert "web  not-medical-advice v1 (full): missing from main" in result.out
 
 
-@pytest.mark.parametrize("name, message", [
-    ("missing", "{path}: no such file or folder (give an output folder, or a .pdf, .eml, .html, "
-                ".txt or social.json file)"),
-    ("notes.docx", "{path}: '.docx' is not an output publish can check (give an output folder, "
-                   "or a .pdf, .eml, .html, .txt or social.json file)"),
-    ("broken.pdf", "{where}: cannot read the pdf output: Failed to load document (PDFium: Data format error). "
-                   "(give the file exactly as publish wrote it)"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        (
+            "missing",
+            "{path}: no such file or folder (give an output folder, or a .pdf, .eml, .html, "
+            ".txt or social.json file)",
+        ),
+        (
+            "notes.docx",
+            "{path}: '.docx' is not an output publish can check (give an output folder, "
+            "or a .pdf, .eml, .html, .txt or social.json file)",
+        ),
+        (
+            "broken.pdf",
+            "{where}: cannot read the pdf output: "
+            "Failed to load document (PDFium: Data format error). "
+            "(give the file exactly as publish wrote it)",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path, name, message):
     path = tmp_path / name
     if name != "missing":

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from conftest import TEMPLATES
-from markupsafe import escape
 
 from channels.base import Rendered
 from channels.build import Checked, check_channel, render_channel
@@ -27,9 +26,11 @@ CRISIS_BLOCK = re.compile(r'<div class="crisis"[^>]*>.*?</div>', re.DOTALL)
 # Marks variants whose refusal belongs to another area's reader; strict, so the mark
 # must come off (and the case then guards the gate) as soon as that reader lands.
 NEEDS_CONSPICUOUS_PDF = pytest.mark.xfail(
-    strict=True, reason="needs pdf.py to extract only conspicuous text (>= 9 pt, dark on light)")
+    strict=True, reason="needs pdf.py to extract only conspicuous text (>= 9 pt, dark on light)"
+)
 NEEDS_GMAIL_CLIP = pytest.mark.xfail(
-    strict=True, reason="needs newsletter.py to read only the first ~102 KB of HTML (Gmail's clip)")
+    strict=True, reason="needs newsletter.py to read only the first ~102 KB of HTML (Gmail's clip)"
+)
 
 
 def crisis_text(seed) -> str:
@@ -52,9 +53,11 @@ def on_block(change):
 
 def styled(css: str, wrapper_class: str = "sneaky"):
     """Wrap the crisis block in a class that a ``<style>`` rule in ``<head>`` styles."""
+
     def change(html: str) -> str:
         html = html.replace("</head>", f"<style>.{wrapper_class} {{ {css} }}</style></head>", 1)
         return on_block(lambda b: f'<div class="{wrapper_class}">{b}</div>')(html)
+
     return change
 
 
@@ -65,8 +68,14 @@ def email_variant(seed, rendered: Rendered, html_change=None, text_change=None) 
     new_html, new_text = (html_change or str)(html), (text_change or str)(text)
     assert (new_html, new_text) != (html, text), "the mutation changed nothing"
     eml = build_message(seed.article, seed.context.site, new_html, new_text).as_bytes()
-    return Rendered("email", (("newsletter.html", new_html.encode()),
-                              ("newsletter.txt", new_text.encode()), ("newsletter.eml", eml)))
+    return Rendered(
+        "email",
+        (
+            ("newsletter.html", new_html.encode()),
+            ("newsletter.txt", new_text.encode()),
+            ("newsletter.eml", eml),
+        ),
+    )
 
 
 def drop_text_disclaimer(text: str) -> str:
@@ -129,7 +138,9 @@ SABOTAGED = {
     "web-font-size-zero": web(on_block(lambda b: f'<div style="font-size:0">{b}</div>')),
     "web-tiny-font": web(on_block(lambda b: f'<div style="font-size:3px">{b}</div>')),
     "web-white-on-white": web(on_block(lambda b: f'<div style="color:#fff">{b}</div>')),
-    "web-near-white-on-white": web(on_block(lambda b: f'<div style="color:rgb(250,250,250)">{b}</div>')),
+    "web-near-white-on-white": web(
+        on_block(lambda b: f'<div style="color:rgb(250,250,250)">{b}</div>')
+    ),
     "web-class-display-none": web(styled("display: none")),
     "web-class-white-text": web(styled("color: #ffffff; background: #ffffff")),
     "web-class-tiny-font": web(styled("font-size: 1px")),
@@ -137,35 +148,60 @@ SABOTAGED = {
     "web-script": web(on_block(lambda b: f'<script type="text/plain">{b}</script>')),
     "web-template": web(on_block(lambda b: f"<template>{b}</template>")),
     "web-noscript": web(on_block(lambda b: f"<noscript>{b}</noscript>")),
-    "web-outside-main": web(lambda h: on_block(lambda b: "")(h).replace("</main>", "</main>" +
-                                                                       CRISIS_BLOCK.search(h).group(0))),
+    "web-outside-main": web(
+        lambda h: on_block(lambda b: "")(h).replace(
+            "</main>", "</main>" + CRISIS_BLOCK.search(h).group(0)
+        )
+    ),
     "email-removed-both-parts": email(on_block(lambda b: ""), drop_text_disclaimer),
     "email-only-in-html": email(text_change=drop_text_disclaimer),
     "email-only-in-text": email(on_block(lambda b: "")),
-    "email-truncated-one-word": email(lambda h: h.replace(*LAST_WORD), lambda t: t.replace(*LAST_WORD)),
+    "email-truncated-one-word": email(
+        lambda h: h.replace(*LAST_WORD), lambda t: t.replace(*LAST_WORD)
+    ),
     "email-display-none-inline": email(on_block(lambda b: f'<div style="display:none">{b}</div>')),
     "email-class-display-none": email(styled("display:none")),
-    "email-white-on-white": email(on_block(lambda b: f'<div style="color:#ffffff;background-color:#ffffff">{b}</div>')),
+    "email-white-on-white": email(
+        on_block(lambda b: f'<div style="color:#ffffff;background-color:#ffffff">{b}</div>')
+    ),
     "email-after-gmail-clip": pytest.param(
-        email(on_block(lambda b: "<p>" + "Padding. " * 12_000 + f"</p>{b}")), marks=NEEDS_GMAIL_CLIP),
+        email(on_block(lambda b: "<p>" + "Padding. " * 12_000 + f"</p>{b}")), marks=NEEDS_GMAIL_CLIP
+    ),
     "social-missing-from-x": social(lambda p, t: t.replace(SHORT, "") if p == "x" else t),
     "social-missing-from-every-post": social(lambda p, t: t.replace(SHORT, "")),
-    "social-truncated-one-word": social(lambda p, t: t.replace(SHORT, SHORT.replace(" 988lifeline.org", ""))
-                                        if p == "bluesky" else t),
-    "social-reworded": social(lambda p, t: t.replace(SHORT, "Crisis? Text 988.") if p == "mastodon" else t),
+    "social-truncated-one-word": social(
+        lambda p, t: (
+            t.replace(SHORT, SHORT.replace(" 988lifeline.org", "")) if p == "bluesky" else t
+        )
+    ),
+    "social-reworded": social(
+        lambda p, t: t.replace(SHORT, "Crisis? Text 988.") if p == "mastodon" else t
+    ),
     "social-after-see-more-instagram": social(
-        lambda p, t: t.replace(SHORT + "\n\n", "") + "\n\n" + SHORT if p == "instagram" else t),
+        lambda p, t: t.replace(SHORT + "\n\n", "") + "\n\n" + SHORT if p == "instagram" else t
+    ),
     "social-after-see-more-linkedin": social(
-        lambda p, t: t.replace(SHORT + "\n\n", "") + "\n\n" + SHORT if p == "linkedin" else t),
+        lambda p, t: t.replace(SHORT + "\n\n", "") + "\n\n" + SHORT if p == "linkedin" else t
+    ),
     "pdf-removed": pdf(html_edits=[("pdf/handout.html", WRAP, "")]),
-    "pdf-truncated-one-word": pdf(html_edits=[("shared/_disclaimers.html", "<p>{{ d.text }}</p>",
-                                               "<p>{{ d.text.rsplit(' ', 1)[0] }}</p>")]),
-    "pdf-footer-dropped": pdf(html_edits=[("pdf/handout.html",
-                                           "{% for d in short_disclaimers %}", "{% for d in [] %}")]),
+    "pdf-truncated-one-word": pdf(
+        html_edits=[
+            (
+                "shared/_disclaimers.html",
+                "<p>{{ d.text }}</p>",
+                "<p>{{ d.text.rsplit(' ', 1)[0] }}</p>",
+            )
+        ]
+    ),
+    "pdf-footer-dropped": pdf(
+        html_edits=[("pdf/handout.html", "{% for d in short_disclaimers %}", "{% for d in [] %}")]
+    ),
     "pdf-display-none": pdf(".crisis { display: none }"),
     "pdf-tiny-text": pytest.param(pdf(".crisis p { font-size: 5pt }"), marks=NEEDS_CONSPICUOUS_PDF),
-    "pdf-white-text": pytest.param(pdf(".crisis, .crisis p { color: #ffffff; background: #ffffff }"),
-                                   marks=NEEDS_CONSPICUOUS_PDF),
+    "pdf-white-text": pytest.param(
+        pdf(".crisis, .crisis p { color: #ffffff; background: #ffffff }"),
+        marks=NEEDS_CONSPICUOUS_PDF,
+    ),
 }
 
 
@@ -193,34 +229,72 @@ def rewrap(text: str) -> str:
 
 def curly(seed, rendered, tmp, channel: str):
     """Render with a disclaimer written with straight quotes, then curl them in the output."""
-    required = tuple((ch, tuple(dataclasses.replace(d, text=d.text.replace("you know", "you've met"))
-                                for d in ds)) for ch, ds in seed.context.required)
-    prepared = dataclasses.replace(seed, context=dataclasses.replace(seed.context, required=required))
+    required = tuple(
+        (
+            ch,
+            tuple(
+                dataclasses.replace(d, text=d.text.replace("you know", "you've met")) for d in ds
+            ),
+        )
+        for ch, ds in seed.context.required
+    )
+    prepared = dataclasses.replace(
+        seed, context=dataclasses.replace(seed.context, required=required)
+    )
     good = render_channel(prepared, channel)
     name = good.names[0]
-    return prepared, swap(good, name, lambda t: t.replace("you&#39;ve", "you\u2019ve")
-                          .replace("you've", "you\u2019ve"))
+    return prepared, swap(
+        good,
+        name,
+        lambda t: t.replace("you&#39;ve", "you\u2019ve").replace("you've", "you\u2019ve"),
+    )
 
 
 HARMLESS = {
     "web-rewrapped": web(on_block(rewrap)),
-    "web-nbsp-and-soft-hyphen": web(on_block(lambda b: b.replace("text 988", "text&nbsp;988")
-                                             .replace("confidential", "confi&shy;dential"))),
-    "web-inline-markup-inside": web(on_block(lambda b: b.replace("Call or text 988",
-                                                                 '<strong>Call or text <a href="tel:988">988</a></strong>'))),
+    "web-nbsp-and-soft-hyphen": web(
+        on_block(
+            lambda b: b.replace("text 988", "text&nbsp;988").replace(
+                "confidential", "confi&shy;dential"
+            )
+        )
+    ),
+    "web-inline-markup-inside": web(
+        on_block(
+            lambda b: b.replace(
+                "Call or text 988", '<strong>Call or text <a href="tel:988">988</a></strong>'
+            )
+        )
+    ),
     "web-styled-visible-colour": web(styled("color: #1f4e5f; font-size: 18px")),
-    "web-ligature-and-dashes": web(on_block(lambda b: b.replace("confidential", "conﬁdential")
-                                            .replace("24/7.", "24/7.").replace("988 Suicide", "988\u00a0Suicide"))),
+    "web-ligature-and-dashes": web(
+        on_block(
+            lambda b: (
+                b.replace("confidential", "conﬁdential")
+                .replace("24/7.", "24/7.")
+                .replace("988 Suicide", "988\u00a0Suicide")
+            )
+        )
+    ),
     "email-text-rewrapped": email(text_change=lambda t: t.replace("24/7. If", "24/7.\n  If")),
     "email-html-rewrapped": email(on_block(rewrap)),
-    "social-line-break-in-disclaimer": social(lambda p, t: t.replace("In crisis? Call", "In crisis?\nCall")),
+    "social-line-break-in-disclaimer": social(
+        lambda p, t: t.replace("In crisis? Call", "In crisis?\nCall")
+    ),
     "pdf-narrow-rewrapped": pdf(".crisis { width: 2.6in }"),
     "pdf-hyphenated-at-line-break": pdf(".crisis p { hyphens: auto; width: 1.9in }"),
     "pdf-split-across-page-break": pdf(
         ".disclaimers, .crisis { break-inside: auto }",
-        [("shared/_disclaimers.html", "<p>{{ d.text }}</p>",
-          "<p>{{ d.text.split(' Call or')[0] }}<span style=\"display:block; break-before: page\">"
-          "Call or{{ d.text.split(' Call or')[1] }}</span></p>")]),
+        [
+            (
+                "shared/_disclaimers.html",
+                "<p>{{ d.text }}</p>",
+                "<p>{{ d.text.split(' Call or')[0] }}"
+                '<span style="display:block; break-before: page">'
+                "Call or{{ d.text.split(' Call or')[1] }}</span></p>",
+            )
+        ],
+    ),
 }
 
 
@@ -232,19 +306,27 @@ def test_every_harmless_variant_passes(seed, rendered, tmp_path, mutate):
 
 
 @pytest.mark.parametrize("channel", ["web", "email"])
-def test_curly_apostrophe_in_output_matches_straight_one_in_policy(seed, rendered, tmp_path, channel):
+def test_curly_apostrophe_in_output_matches_straight_one_in_policy(
+    seed, rendered, tmp_path, channel
+):
     prepared, variant = curly(seed, rendered, tmp_path, channel)
     assert "\u2019" in variant.file(variant.names[0]).decode()
     assert verdict(prepared, variant).passed
 
 
 def test_hyphenated_variant_really_hyphenates(seed, tmp_path):
-    pages = page_texts(HARMLESS["pdf-hyphenated-at-line-break"](seed, None, tmp_path).file("handout.pdf"))
+    pages = page_texts(
+        HARMLESS["pdf-hyphenated-at-line-break"](seed, None, tmp_path).file("handout.pdf")
+    )
     assert "\u2010\r\n" in "".join(pages)
 
 
 def test_page_break_variant_really_splits_the_disclaimer(seed, tmp_path):
-    pages = page_texts(HARMLESS["pdf-split-across-page-break"](seed, None, tmp_path).file("handout.pdf"))
+    pages = page_texts(
+        HARMLESS["pdf-split-across-page-break"](seed, None, tmp_path).file("handout.pdf")
+    )
     text = crisis_text(seed)
-    assert not any(text.split(" Call or")[0] in " ".join(p.split()) and "call 911." in p for p in pages)
+    assert not any(
+        text.split(" Call or")[0] in " ".join(p.split()) and "call 911." in p for p in pages
+    )
     assert "call 911" in pages[-1] and "help is available." in " ".join(pages[-2].split())

@@ -5,7 +5,6 @@ Adding a command: one module here and one line in ``COMMANDS``.
 
 from __future__ import annotations
 
-from . import render
-from . import check
+from . import check, render
 
 COMMANDS = (render, check)

@@ -7,12 +7,23 @@ from pathlib import Path
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("check", help="check existing outputs for the required disclaimers")
-    parser.add_argument("path", type=Path,
-                        help="an output folder, or a handout .pdf, .eml, .html, .txt or social.json")
-    parser.add_argument("--source-dir", type=Path, default=Path("source"),
-                        help="where disclaimers.yaml (the policy) lives (default: source)")
-    parser.add_argument("--html", type=Path, default=None, help="also write the report as HTML here")
+    parser = commands.add_parser(
+        "check", help="check existing outputs for the required disclaimers"
+    )
+    parser.add_argument(
+        "path",
+        type=Path,
+        help="an output folder, or a handout .pdf, .eml, .html, .txt or social.json",
+    )
+    parser.add_argument(
+        "--source-dir",
+        type=Path,
+        default=Path("source"),
+        help="where disclaimers.yaml (the policy) lives (default: source)",
+    )
+    parser.add_argument(
+        "--html", type=Path, default=None, help="also write the report as HTML here"
+    )
     parser.set_defaults(run=run)
 
 
@@ -24,9 +35,15 @@ def run(args: argparse.Namespace) -> int:
     policy = load_registry(args.source_dir / "disclaimers.yaml")
     reports = [check_outputs(outputs, policy) for outputs in collect(args.path)]
     for row in table_rows(reports):
-        found = f"found in {row['found in']}" if row["status"] == "pass" else row["status"].removeprefix("FAIL: ")
-        print(f"{'pass' if row['status'] == 'pass' else 'FAIL'}  {row['article']}  {row['channel']}  "
-              f"{row['disclaimer']} v{row['version']} ({row['form']}): {found}")
+        found = (
+            f"found in {row['found in']}"
+            if row["status"] == "pass"
+            else row["status"].removeprefix("FAIL: ")
+        )
+        print(
+            f"{'pass' if row['status'] == 'pass' else 'FAIL'}  {row['article']}  {row['channel']}  "
+            f"{row['disclaimer']} v{row['version']} ({row['form']}): {found}"
+        )
     for report in reports:
         for note in report["manifest"]:
             print(f"note  {report['slug']}  manifest: {note}")
@@ -34,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         args.html.write_text(render_html(reports), encoding="utf-8")
     passed = all(r["passed"] for r in reports)
     failed = sum(not r["passed"] for r in reports)
-    print(f"FAILED: {failed} of {len(reports)} article(s) lack a required disclaimer" if failed
-          else f"passed: every required disclaimer found in {len(reports)} article(s)")
+    print(
+        f"FAILED: {failed} of {len(reports)} article(s) lack a required disclaimer"
+        if failed
+        else f"passed: every required disclaimer found in {len(reports)} article(s)"
+    )
     return 0 if passed else 1
