@@ -2,7 +2,7 @@
 
 Skips comments, ``<head>``, ``<script>``, ``<style>``, ``<template>``, ``<noscript>``,
 and every element hidden by ``hidden``, ``aria-hidden="true"``, ``display:none``,
-``visibility:hidden``, ``opacity:0``, a font size under 6 px, ``max-height:0``/
+``visibility:hidden``, ``opacity:0``, a font size under 9 px, ``max-height:0``/
 ``height:0`` with overflow hidden, or text whose colour barely contrasts with its
 background.  The document's own ``<style>`` rules are inlined first (``css_inline``),
 so a class selector hides text exactly as an inline style would; a mail client applies
@@ -27,7 +27,8 @@ BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "artic
          "blockquote", "dt", "dd", "figure", "figcaption", "hr"}
 _DECL = re.compile(r"\s*([a-zA-Z-]+)\s*:\s*([^;]+)")
 _PX = re.compile(r"^(-?[\d.]+)\s*(px|pt|em|rem|%)?")
-MIN_FONT_PX = 6
+# Smaller than this nobody reads it (x-small is 10 px); the PDF floor is 9 pt.
+MIN_FONT_PX = 9
 # Below this WCAG contrast ratio text is "coloured like its background" (1.0 = identical).
 MIN_CONTRAST = 1.5
 # Never fetch: only the document's own <style> elements are applied.
@@ -43,19 +44,26 @@ class _Frame:
     in_main: bool
 
 
-def visible_text(html: str, region: str | None = None) -> str:
-    """Visible text of ``html``; with ``region="main"``, only inside ``<main>``."""
+def visible_text(html: str, region: str | None = None, css: str = "") -> str:
+    """Visible text of ``html``; with ``region="main"``, only inside ``<main>``.
+
+    ``css``: the document's linked stylesheets, applied like its own ``<style>``.
+    """
     parser = _Visible(region)
-    parser.feed(apply_styles(html))
+    parser.feed(apply_styles(html, css))
     parser.close()
     return re.sub(r"[ \t]*\n[ \t\n]*", "\n", "".join(parser.out)).strip()
 
 
-def apply_styles(html: str) -> str:
-    """``html`` with its own ``<style>`` rules written into each element's ``style``."""
-    if "<style" not in html.lower():
+def apply_styles(html: str, css: str = "") -> str:
+    """``html`` with its ``<style>`` rules (and ``css``) written into each element's ``style``."""
+    if "<style" not in html.lower() and not css:
         return html
     try:
+        if css:
+            inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False,
+                                            extra_css=css)
+            return inliner.inline(html)
         return _INLINER.inline(html)
     except ValueError:
         # Unparseable CSS applies nothing in a browser either; read the inline styles.
@@ -76,8 +84,8 @@ def _hides(attrs: dict[str, str | None], style: dict[str, str]) -> bool:
         return True
     if _number(style.get("opacity")) == 0 or _transparent(style.get("color", "")):
         return True
-    size = style.get("font-size")
-    if size is not None and (_size_px(size) or 0) < MIN_FONT_PX:
+    size = _size_px(style.get("font-size", ""))
+    if size is not None and size < MIN_FONT_PX:
         return True
     clipped = style.get("overflow", "").startswith("hidden")
     boxes = ("max-height", "height", "width", "max-width")
@@ -95,6 +103,7 @@ def _number(value: str | None) -> float | None:
 
 
 def _size_px(value: str) -> float | None:
+    """The size in CSS px; None for what cannot be known here (keywords, ``clamp()``)."""
     match = _PX.match(value)
     if not match:
         return None

@@ -330,3 +330,46 @@ def test_page_break_variant_really_splits_the_disclaimer(seed, tmp_path):
         text.split(" Call or")[0] in " ".join(p.split()) and "call 911." in p for p in pages
     )
     assert "call 911" in pages[-1] and "help is available." in " ".join(pages[-2].split())
+
+
+CHROMIUM = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--dump-dom"]
+# What a browser shows: innerText honours display, visibility, hidden, <template> and CSS
+# classes (not colour or size, which the gate checks on its own).
+SEEN = ('<script>const s = document.createElement("pre"); s.id = "seen";'
+        's.textContent = document.querySelector("main").innerText;'
+        "document.body.append(s);</script></body>")
+IN_BROWSER = {"web-class-display-none": False, "web-hidden-attribute": False,
+              "web-visibility-hidden": False, "web-nbsp-and-soft-hyphen": True}
+
+
+def test_web_variants_agree_with_what_chromium_shows(seed, rendered, tmp_path):
+    """The gate and a real browser agree on which web variants show the crisis line."""
+    import html as htmllib
+    import subprocess
+
+    from channels.gate import contains
+
+    runs = {}
+    for name in IN_BROWSER:
+        mutate = SABOTAGED.get(name) or HARMLESS[name]
+        page = tmp_path / f"{name}.html"
+        page.write_bytes(mutate(seed, rendered, tmp_path).file("index.html").replace(
+            b"</body>", SEEN.encode(), 1))
+        runs[name] = subprocess.Popen([*CHROMIUM, page.as_uri()], stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL)
+    shown = {}
+    for name, run in runs.items():
+        dom = run.communicate(timeout=60)[0].decode()
+        text = htmllib.unescape(re.search(r'<pre id="seen">(.*?)</pre>', dom, re.DOTALL).group(1))
+        shown[name] = contains(text, crisis_text(seed))
+    assert shown == IN_BROWSER
+
+
+def test_linked_stylesheet_rules_hide_text_too(rendered):
+    from channels.htmltext import visible_text
+
+    page = rendered["web"].file("index.html").decode()
+    assert "call 911" in visible_text(page, "main")
+    assert "call 911" not in visible_text(page, "main", css=".crisis { display: none }")
