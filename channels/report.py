@@ -114,6 +114,12 @@ def content_rows(reports: list[dict]) -> list[dict[str, object]]:  # type: ignor
     return rows
 
 
+def artifact_tables(out_dir: Path) -> dict[str, list[dict[str, object]]]:
+    """Prefect table artifacts by key: every output × disclaimer, and the content findings."""
+    reports = load_reports(out_dir)
+    return {"compliance-report": table_rows(reports), "content-checks": content_rows(reports)}
+
+
 def render_html(reports: list[dict]) -> str:  # type: ignore[type-arg]
     """The human report: every output × disclaimer, the content findings, then the policy."""
     verdict = "pass" if all(r["passed"] for r in reports) else "FAIL"

@@ -136,3 +136,24 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, name, message):
     result = check(path)
     assert result.code == 2
     assert result.err == "publish: error: " + message.format(path=path, where=tmp_path) + "\n"
+
+
+def test_report_rows_make_a_prefect_table_artifact(published):
+    """The rows the lead wires into the flow are a valid Prefect table artifact."""
+    from prefect import flow
+    from prefect.artifacts import Artifact, create_table_artifact
+
+    from channels.report import artifact_tables
+
+    tables = artifact_tables(published)
+
+    @flow(name="report-artifact-probe")
+    def probe() -> None:
+        for key, rows in tables.items():
+            create_table_artifact(table=rows, key=key, description=f"{key} for the seed")
+
+    probe()
+    stored = Artifact.get("compliance-report")
+    assert stored is not None and stored.type == "table"
+    assert json.loads(stored.data) == json.loads(json.dumps(tables["compliance-report"]))
+    assert len(tables["compliance-report"]) == 13
