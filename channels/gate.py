@@ -24,9 +24,10 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 def normalize(text: str) -> str:
     """Fold away differences a reader would not see; keep every word and its order."""
+    # Hyphenation at a line break joins a word: WeasyPrint's U+2010, a soft hyphen, or
+    # PDFium's U+0002 marker for one.
+    text = re.sub(r"[\u2010\u00ad\u0002][ \t]*\r?\n\s*", "", text)
     text = _INVISIBLE.sub("", text)
-    # WeasyPrint's automatic hyphenation: U+2010 then a line break joins a word.
-    text = re.sub(r"\u2010[ \t]*\r?\n\s*", "", text)
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     # A real hyphen that fell at a line break stays a hyphen, without the break.
     text = re.sub(r"-[ \t]*\r?\n\s*", "-", text)

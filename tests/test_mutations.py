@@ -281,6 +281,18 @@ HARMLESS = {
     "social-line-break-in-disclaimer": social(
         lambda p, t: t.replace("In crisis? Call", "In crisis?\nCall")
     ),
+    "pdf-soft-hyphens-at-line-breaks": pdf(
+        ".crisis p { width: 1.7in }",
+        [
+            (
+                "shared/_disclaimers.html",
+                "<p>{{ d.text }}</p>",
+                "<p>{{ d.text.replace('confidential', 'confi&shy;dential')"
+                ".replace('available', 'avail&shy;able').replace('immediate', 'im&shy;me&shy;di&shy;ate')"
+                " | safe }}</p>",
+            )
+        ],
+    ),
     "pdf-narrow-rewrapped": pdf(".crisis { width: 2.6in }"),
     "pdf-hyphenated-at-line-break": pdf(".crisis p { hyphens: auto; width: 1.9in }"),
     "pdf-split-across-page-break": pdf(
@@ -314,11 +326,21 @@ def test_curly_apostrophe_in_output_matches_straight_one_in_policy(
     assert verdict(prepared, variant).passed
 
 
-def test_hyphenated_variant_really_hyphenates(seed, tmp_path):
-    pages = page_texts(
-        HARMLESS["pdf-hyphenated-at-line-break"](seed, None, tmp_path).file("handout.pdf")
-    )
+@pytest.mark.parametrize(
+    "variant", ["pdf-hyphenated-at-line-break", "pdf-soft-hyphens-at-line-breaks"]
+)
+def test_hyphenated_variants_really_hyphenate(seed, tmp_path, variant):
+    pages = page_texts(HARMLESS[variant](seed, None, tmp_path).file("handout.pdf"))
     assert "\u2010\r\n" in "".join(pages)
+
+
+@pytest.mark.parametrize("marker", ["\u00ad", "\u0002", "\u2010"])
+def test_extractor_hyphen_markers_at_a_line_break_join_the_word(seed, marker):
+    from channels.gate import contains
+
+    text = crisis_text(seed)
+    assert contains(text.replace("confidential", f"confi{marker}\r\ndential"), text)
+    assert not contains(text.replace("confidential", f"confi{marker} dential"), text)
 
 
 def test_page_break_variant_really_splits_the_disclaimer(seed, tmp_path):
@@ -332,16 +354,30 @@ def test_page_break_variant_really_splits_the_disclaimer(seed, tmp_path):
     assert "call 911" in pages[-1] and "help is available." in " ".join(pages[-2].split())
 
 
-CHROMIUM = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--dump-dom"]
+CHROMIUM = [
+    "/usr/bin/chromium",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--dump-dom",
+]
 # What a browser shows: innerText honours display, visibility, hidden, <template> and CSS
 # classes (not colour or size, which the gate checks on its own).
-SEEN = ('<script>const s = document.createElement("pre"); s.id = "seen";'
-        's.textContent = document.querySelector("main").innerText;'
-        "document.body.append(s);</script></body>")
-IN_BROWSER = {"web-class-display-none": False, "web-hidden-attribute": False,
-              "web-visibility-hidden": False, "web-nbsp-and-soft-hyphen": True}
+SEEN = (
+    '<script>const s = document.createElement("pre"); s.id = "seen";'
+    's.textContent = document.querySelector("main").innerText;'
+    "document.body.append(s);</script></body>"
+)
+IN_BROWSER = {
+    "web-class-display-none": False,
+    "web-hidden-attribute": False,
+    "web-visibility-hidden": False,
+    "web-nbsp-and-soft-hyphen": True,
+}
 
 
 def test_web_variants_agree_with_what_chromium_shows(seed, rendered, tmp_path):
@@ -355,10 +391,14 @@ def test_web_variants_agree_with_what_chromium_shows(seed, rendered, tmp_path):
     for name in IN_BROWSER:
         mutate = SABOTAGED.get(name) or HARMLESS[name]
         page = tmp_path / f"{name}.html"
-        page.write_bytes(mutate(seed, rendered, tmp_path).file("index.html").replace(
-            b"</body>", SEEN.encode(), 1))
-        runs[name] = subprocess.Popen([*CHROMIUM, page.as_uri()], stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL)
+        page.write_bytes(
+            mutate(seed, rendered, tmp_path)
+            .file("index.html")
+            .replace(b"</body>", SEEN.encode(), 1)
+        )
+        runs[name] = subprocess.Popen(
+            [*CHROMIUM, page.as_uri()], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
     shown = {}
     for name, run in runs.items():
         dom = run.communicate(timeout=60)[0].decode()
