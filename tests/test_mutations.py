@@ -288,7 +288,8 @@ HARMLESS = {
                 "shared/_disclaimers.html",
                 "<p>{{ d.text }}</p>",
                 "<p>{{ d.text.replace('confidential', 'confi&shy;dential')"
-                ".replace('available', 'avail&shy;able').replace('immediate', 'im&shy;me&shy;di&shy;ate')"
+                ".replace('available', 'avail&shy;able')"
+                ".replace('immediate', 'im&shy;me&shy;di&shy;ate')"
                 " | safe }}</p>",
             )
         ],
