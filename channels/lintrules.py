@@ -38,7 +38,8 @@ class Source:
 
     @cached_property
     def plain_text(self) -> str:
-        return visible_text(self.body_html)
+        # One line per block (heading, paragraph, list item): pandoc's own wrapping undone.
+        return visible_text(re.sub(r"\s+", " ", self.body_html))
 
     def line_of(self, needle: str) -> str:
         """``file:line`` of the first body line containing ``needle`` (the body start if none)."""

@@ -13,7 +13,8 @@ import re
 
 import pyphen
 
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n{2,}|:\s*\n")
+# A heading or list item ends where its line does, with or without a full stop.
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
 
