@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import css_inline
+import tinycss2
 
 from .colour import contrast, parse_colour
 
@@ -59,15 +60,42 @@ def apply_styles(html: str, css: str = "") -> str:
     """``html`` with its ``<style>`` rules (and ``css``) written into each element's ``style``."""
     if "<style" not in html.lower() and not css:
         return html
+    extra = css + "\n" + hiding_media_rules(_style_text(html) + "\n" + css)
     try:
-        if css:
+        if extra.strip():
             inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False,
-                                            extra_css=css)
+                                            extra_css=extra)
             return inliner.inline(html)
         return _INLINER.inline(html)
     except ValueError:
         # Unparseable CSS applies nothing in a browser either; read the inline styles.
         return html
+
+
+def _style_text(html: str) -> str:
+    return "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.DOTALL | re.IGNORECASE))
+
+
+def hiding_media_rules(css: str) -> str:
+    """The rules inside ``@media`` blocks that hide text, as plain rules.
+
+    Text hidden on some screens (a phone, say) is hidden from those readers, so a hiding
+    rule counts whatever its media query; print-only rules do not concern a screen reader.
+    """
+    hiding = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "media" or rule.content is None:
+            continue
+        media = tinycss2.serialize(rule.prelude).lower()
+        if "print" in media and "screen" not in media:
+            continue
+        for inner in tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True):
+            if inner.type != "qualified-rule":
+                continue
+            declarations = tinycss2.serialize(inner.content)
+            if _hides({}, _style({"style": declarations})):
+                hiding.append(f"{tinycss2.serialize(inner.prelude)} {{ {declarations} }}")
+    return "\n".join(hiding)
 
 
 def _style(attrs: dict[str, str | None]) -> dict[str, str]:

@@ -144,6 +144,12 @@ SABOTAGED = {
     "web-class-display-none": web(styled("display: none")),
     "web-class-white-text": web(styled("color: #ffffff; background: #ffffff")),
     "web-class-tiny-font": web(styled("font-size: 1px")),
+    "web-hidden-on-phones": web(
+        styled("} @media screen and (max-width: 600px) { .sneaky { display: none !important }")
+    ),
+    "email-hidden-on-phones": email(
+        styled("} @media only screen and (max-width: 620px) { .sneaky { font-size: 0 !important }")
+    ),
     "web-comment": web(on_block(lambda b: f"<!-- {b} -->")),
     "web-script": web(on_block(lambda b: f'<script type="text/plain">{b}</script>')),
     "web-template": web(on_block(lambda b: f"<template>{b}</template>")),
