@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import css_inline
-import tinycss2
+import tinycss2  # type: ignore[import-untyped]
 
 from .colour import contrast, parse_colour
 
@@ -89,7 +89,8 @@ def hiding_media_rules(css: str) -> str:
         media = tinycss2.serialize(rule.prelude).lower()
         if "print" in media and "screen" not in media:
             continue
-        for inner in tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True):
+        inners = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+        for inner in inners:
             if inner.type != "qualified-rule":
                 continue
             declarations = tinycss2.serialize(inner.content)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-import pyphen
+import pyphen  # type: ignore[import-untyped]
 
 # A heading or list item ends where its line does, with or without a full stop.
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
