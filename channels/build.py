@@ -17,8 +17,12 @@ from .base import Context, Rendered
 from .disclaimers import CHANNEL_NAMES, Registry, load_registry
 from .errors import PublishError
 from .gate import Finding, check
+from .lint import ChecksConfig, ContentReport, check_article, load_checks
+from .manifest import NAME as MANIFEST
+from .manifest import build_manifest
 from .markdown import convert
 from .promote import current_files, locked, promote, write_site_file
+from .report import policy_rows, write_html
 from .site import Site, load_site
 from .site_index import write_site
 
@@ -40,6 +44,10 @@ class Project:
     def registry_file(self) -> Path:
         return self.source_dir / "disclaimers.yaml"
 
+    @property
+    def checks_file(self) -> Path:
+        return self.source_dir / "checks.yaml"
+
     def articles(self) -> list[Path]:
         return sorted(self.source_dir.glob("*.md"))
 
@@ -50,6 +58,8 @@ class Settings:
 
     site: Site
     registry: Registry
+    checks: ChecksConfig = ChecksConfig()
+    slugs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class Prepared:
 
     article: Article
     context: Context
+    content: ContentReport | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,8 @@ class Verdict:
 
 
 def load_settings(project: Project) -> Settings:
-    return Settings(load_site(project.site_file), load_registry(project.registry_file))
+    return Settings(load_site(project.site_file), load_registry(project.registry_file),
+                    load_checks(project.checks_file), tuple(p.stem for p in project.articles()))
 
 
 def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
@@ -110,7 +122,10 @@ def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
     )
     context = Context(settings.site, body, str(project.templates_dir.resolve()),
                       str(path.parent.resolve()), required)
-    return Prepared(article, context)
+    crisis = any(d.id == "crisis-988" for _, ds in required for d in ds)
+    content = check_article(article, settings.checks, body.marked_html, settings.site.base_url,
+                            settings.slugs, crisis_line=crisis)
+    return Prepared(article, context, content)
 
 
 def render_channel(prepared: Prepared, name: str) -> Rendered | Failed:
@@ -160,7 +175,8 @@ def write_site_assets(project: Project, out_dir: Path) -> None:
     write_site(out_dir, load_settings(project), str(templates))  # index, feed, sitemap
 
 
-def compliance_report(article: Article, results: list[Checked | Failed]) -> bytes:
+def compliance_report(article: Article, results: list[Checked | Failed],
+                      prepared: Prepared | None = None) -> bytes:
     """``compliance.json``: what was required, where it was found, and the verdict."""
     channels: dict[str, object] = {}
     for result in results:
@@ -182,12 +198,17 @@ def compliance_report(article: Article, results: list[Checked | Failed]) -> byte
         "passed": all(not isinstance(r, Failed) and r.passed for r in results),
         "channels": channels,
     }
+    if prepared is not None:
+        report["policy"] = policy_rows(prepared.context.required)
+    if prepared is not None and prepared.content is not None:
+        report["content"] = prepared.content.as_dict()
+        report["passed"] = report["passed"] and not prepared.content.blocking
     return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def problems(results: list[Checked | Failed]) -> tuple[str, ...]:
-    """One line per failed channel or missing disclaimer."""
-    lines: list[str] = []
+def problems(results: list[Checked | Failed], content: ContentReport | None = None) -> tuple[str, ...]:
+    """One line per failed channel, missing disclaimer or blocking content finding."""
+    lines: list[str] = [f.describe() for f in content.blocking] if content else []
     for result in results:
         if isinstance(result, Failed):
             lines.append(result.message)
@@ -204,14 +225,15 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
     fresh temporary folder, named in the verdict, for the editor to inspect.
     """
     article = prepared.article
-    report = compliance_report(article, results)
+    report = compliance_report(article, results, prepared)
     files = {"compliance.json": report}
     for result in results:
         if isinstance(result, Checked):
             files.update(result.rendered.files)
-    found = problems(results)
+    found = problems(results, prepared.content)
     if partial and not found:
         files = _merge_with_current(out_dir, article.slug, files, [r.channel for r in results])
+    files[MANIFEST] = build_manifest(files)
     if found:
         refused_dir = Path(tempfile.mkdtemp(prefix=f"publish-refused-{article.slug}-"))
         for name, data in files.items():
@@ -222,5 +244,6 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
     with locked(out_dir):
         before = current_files(out_dir, article.slug)
         promote(out_dir, article.slug, files)
+    write_html(out_dir)  # output/report.html: every published article's checks
     status = "unchanged" if before == files else "published"
     return Verdict(article.slug, article.path, status)

@@ -24,9 +24,10 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 def normalize(text: str) -> str:
     """Fold away differences a reader would not see; keep every word and its order."""
+    # Hyphenation at a line break joins a word: WeasyPrint's U+2010, a soft hyphen, or
+    # PDFium's U+0002 marker for one.
+    text = re.sub(r"[\u2010\u00ad\u0002][ \t]*\r?\n\s*", "", text)
     text = _INVISIBLE.sub("", text)
-    # WeasyPrint's automatic hyphenation: U+2010 then a line break joins a word.
-    text = re.sub(r"\u2010[ \t]*\r?\n\s*", "", text)
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     # A real hyphen that fell at a line break stays a hyphen, without the break.
     text = re.sub(r"-[ \t]*\r?\n\s*", "-", text)
@@ -66,12 +67,44 @@ class Finding:
         return {**asdict(self), "passed": self.passed}
 
 
+_PAGE = re.compile(r"^page \d+$")
+_LIST_MARKER = re.compile(r"^\s*[\u2022\u25e6\u25aa\u2023\u2043-]?\s*$")
+
+
+def join_pages(pages: list[str]) -> str:
+    """The pages' text as one flow: running headers and footers and bare list markers removed.
+
+    A paragraph split by a page break is interrupted by that page's footer and the
+    next page's header; a line found on every page (digits aside, for "Page 2 of 6")
+    is such running text, so dropping it rejoins the paragraph.
+    """
+    if len(pages) < 2:
+        return "\n".join(pages)
+    split = [page.splitlines() for page in pages]
+    running = set.intersection(*({_shape(line) for line in lines} for lines in split))
+    kept = [line for lines in split for line in lines
+            if _shape(line) not in running and not _LIST_MARKER.match(line)]
+    return "\n".join(kept)
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", normalize(line))
+
+
+def _texts(parts: dict[str, str], name: str) -> list[str]:
+    """What to search for part ``name``: itself, and a whole document also as joined pages."""
+    pages = [text for part, text in parts.items() if _PAGE.match(part)]
+    if name == "document" and len(pages) > 1:
+        return [parts[name], join_pages(pages)]
+    return [parts[name]]
+
+
 def check(channel: str, parts: dict[str, str], expectations: list[Expectation]) -> list[Finding]:
     """Check every expectation against the extracted ``parts`` of one channel."""
     findings = []
     for exp in expectations:
         names = [name for name in parts if name.startswith(exp.parts)]
-        found = tuple(n for n in names if contains(parts[n], exp.text))
+        found = tuple(n for n in names if any(contains(t, exp.text) for t in _texts(parts, n)))
         missing = tuple(n for n in names if n not in found)
         if exp.scope == "any" and found:
             missing = ()

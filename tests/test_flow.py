@@ -12,7 +12,8 @@ from channels.build import render_channel
 from channels.registry import CHANNELS
 
 EXPECTED = {"handout.pdf", "newsletter.html", "newsletter.txt", "newsletter.eml", "social.json",
-            "index.html", "compliance.json", "social.csv", "social.md", "share.png"}
+            "index.html", "compliance.json", "social.csv", "social.md", "share.png",
+            "manifest.json"}
 
 
 def test_publish_writes_every_output_and_a_passing_report(published):

@@ -5,6 +5,6 @@ Adding a command: one module here and one line in ``COMMANDS``.
 
 from __future__ import annotations
 
-from . import preview, render
+from . import check, preview, render
 
-COMMANDS = (render, preview)
+COMMANDS = (render, check, preview)
