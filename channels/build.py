@@ -105,6 +105,7 @@ class Verdict:
     status: str  # "published" | "unchanged" | "refused" | "failed"
     problems: tuple[str, ...] = ()
     report_dir: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def load_settings(project: Project) -> Settings:
@@ -231,6 +232,8 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
         if isinstance(result, Checked):
             files.update(result.rendered.files)
     found = problems(results, prepared.content)
+    warnings = tuple(f.describe() for f in prepared.content.findings
+                     if not f.blocks) if prepared.content else ()
     if partial and not found:
         files = _merge_with_current(out_dir, article.slug, files, [r.channel for r in results])
     files[MANIFEST] = build_manifest(files)
@@ -240,10 +243,10 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
             (refused_dir / name).write_bytes(data)
         failed_input = any(isinstance(r, Failed) and r.exit_code == 2 for r in results)
         return Verdict(article.slug, article.path, "failed" if failed_input else "refused",
-                       found, str(refused_dir))
+                       found, str(refused_dir), warnings)
     with locked(out_dir):
         before = current_files(out_dir, article.slug)
         promote(out_dir, article.slug, files)
     write_html(out_dir)  # output/report.html: every published article's checks
     status = "unchanged" if before == files else "published"
-    return Verdict(article.slug, article.path, status)
+    return Verdict(article.slug, article.path, status, warnings=warnings)

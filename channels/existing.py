@@ -29,6 +29,7 @@ KNOWN = {
     "newsletter.txt": "email",
     "social.json": "social",
     "index.html": "web",
+    "page.css": "web",
 }
 DEFAULT_TAGS = ("mental-health",)
 _FIX = "give an output folder, or a .pdf, .eml, .html, .txt or social.json file"
@@ -50,9 +51,10 @@ def collect(path: Path) -> list[Outputs]:
     if not path.is_dir():
         raise InputError(str(path), "no such file or folder", _FIX)
     own = [(p.name, p) for p in sorted(path.iterdir()) if p.name in KNOWN and p.is_file()]
-    if own:
-        return [_from_files(path, own)]
     articles = [p.parent for p in sorted(path.glob("*/compliance.json"))]
+    # An output root has article folders (and its own site index.html, not an article).
+    if own and ((path / "compliance.json").is_file() or not articles):
+        return [_from_files(path, own)]
     if not articles:
         raise InputError(
             str(path),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .article import Article
 from .base import Context, Expectation, Rendered
@@ -11,6 +12,8 @@ from .htmltext import visible_text
 from .templating import render
 
 FILE = "index.html"
+# The page's stylesheet ships beside it, so the gate reads exactly the CSS a reader gets.
+STYLESHEET = "page.css"
 SHARE_IMAGE = ("share.png", 1200, 630)  # written beside the page by the social channel
 
 
@@ -25,10 +28,12 @@ class WebPage:
             disclaimers=required, short_disclaimers=required,
             json_ld=json_ld(article, context), share=share_image(article, context),
         )
-        return Rendered(self.name, ((FILE, html.encode("utf-8")),))
+        css = (Path(context.templates_dir) / "web" / STYLESHEET).read_bytes()
+        return Rendered(self.name, ((FILE, html.encode("utf-8")), (STYLESHEET, css)))
 
     def extract_text(self, rendered: Rendered) -> dict[str, str]:
-        return {"main": visible_text(rendered.file(FILE).decode("utf-8"), region="main")}
+        css = dict(rendered.files).get(STYLESHEET, b"").decode("utf-8")
+        return {"main": visible_text(rendered.file(FILE).decode("utf-8"), region="main", css=css)}
 
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
         return [Expectation(d, "full", "any", "main") for d in required]

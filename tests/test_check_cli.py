@@ -141,7 +141,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, name, message):
 def test_report_rows_make_a_prefect_table_artifact(published):
     """The rows the lead wires into the flow are a valid Prefect table artifact."""
     from prefect import flow
-    from prefect.artifacts import Artifact, create_table_artifact
+    from prefect.artifacts import create_table_artifact
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     from channels.report import artifact_tables
 
@@ -153,7 +155,11 @@ def test_report_rows_make_a_prefect_table_artifact(published):
             create_table_artifact(table=rows, key=key, description=f"{key} for the seed")
 
     probe()
-    stored = Artifact.get("compliance-report")
-    assert stored is not None and stored.type == "table"
+    with get_client(sync_client=True) as client:
+        found = client.read_latest_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["compliance-report"])))
+    assert found
+    stored = found[0]
+    assert stored.type == "table"
     assert json.loads(stored.data) == json.loads(json.dumps(tables["compliance-report"]))
     assert len(tables["compliance-report"]) == 13

@@ -13,7 +13,7 @@ from channels.registry import CHANNELS
 
 EXPECTED = {"handout.pdf", "newsletter.html", "newsletter.txt", "newsletter.eml", "social.json",
             "index.html", "compliance.json", "social.csv", "social.md", "share.png",
-            "manifest.json"}
+            "manifest.json", "page.css"}
 
 
 def test_publish_writes_every_output_and_a_passing_report(published):

@@ -67,6 +67,7 @@ PER_CHANNEL = {
     "web-hidden": [("web/page.html", INCLUDE, f'<div hidden>{INCLUDE}</div>')],
     "web-comment": [("shared/_disclaimers.html", '<div class="crisis"', '<!-- <div class="crisis"'),
                     ("shared/_disclaimers.html", "</div>\n{% endfor %}", "</div> -->\n{% endfor %}")],
+    "web-stylesheet-rule": [("web/page.css", "/* The article page", ".disclaimers { display: none; }\n/* The article page")],
     "email-display-none": [("email/newsletter.html", INCLUDE, f'<div style="display:none">{INCLUDE}</div>')],
     "email-white-on-white": [("email/newsletter.html", INCLUDE,
                               f'<div style="color:#ffffff; background-color:#ffffff">{INCLUDE}</div>')],

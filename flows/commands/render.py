@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from channels.errors import InputError
@@ -35,4 +36,6 @@ def run(args: argparse.Namespace) -> int:
     verdicts = publish(paths, args.out, channels, project)
     for verdict in verdicts:
         print(f"{verdict.status:>9}  {verdict.slug}  → {args.out / verdict.slug}")
+        for warning in verdict.warnings:
+            print(f"  warning: {warning}", file=sys.stderr)
     return 0
