@@ -86,7 +86,8 @@ def _png(page: pdfium.PdfPage) -> bytes:
     image = page.render(scale=PREVIEW_DPI / 72).to_pil()
     out = io.BytesIO()
     # 64 colours keep antialiased text and the brand colours; the file is a third the size.
-    image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, format="PNG", optimize=True)
+    palette = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+    palette.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 

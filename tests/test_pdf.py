@@ -149,6 +149,7 @@ SABOTAGE = {
     "white": '[data-disclaimer="not-medical-advice"] { color: #fff; }',
     "light grey": '[data-disclaimer="not-medical-advice"] { color: #b0b0b0; }',
     "faded": '[data-disclaimer="not-medical-advice"] { color: rgba(0, 0, 0, 0.2); }',
+    "off the page": '[data-disclaimer="not-medical-advice"] { position: relative; left: 9in; }',
 }
 
 
@@ -159,7 +160,8 @@ def test_gate_refuses_an_inconspicuous_full_disclaimer(seed, tmp_path, how):
     failed = [(f.disclaimer, f.form, f.found_in) for f in result.findings if not f.passed]
     assert failed == [("not-medical-advice", "full", ())]
     # The text is still in the file: only its prominence was taken away.
-    assert any(NOT_ADVICE in text for text in page_texts(result.rendered.file(FILE)))
+    file = pypdf.PdfReader(io.BytesIO(result.rendered.file(FILE)))
+    assert any(NOT_ADVICE in page.extract_text() for page in file.pages)
 
 
 def test_gate_refuses_a_footer_too_small_to_read(seed, tmp_path):
@@ -202,5 +204,6 @@ def test_published_handout_has_previews_and_pages_in_compliance(published):
     assert (folder / "handout.pdf").is_file() and pngs[0] == "handout-1.png"
     report = json.loads((folder / "compliance.json").read_text())["channels"]["pdf"]
     assert set(pngs) < set(report["files"])
-    crisis = next(c for c in report["checks"] if c["disclaimer"] == "crisis-988" and c["form"] == "full")
+    crisis = next(c for c in report["checks"]
+                  if c["disclaimer"] == "crisis-988" and c["form"] == "full")
     assert crisis["found_in"] == ["document", f"document page {len(pngs)}"]
