@@ -53,7 +53,9 @@ class Margins:
     left: float
 
     def body(self, width: float, height: float) -> Box:
-        return Box(self.left, self.bottom, width - self.right, height - self.top)
+        """The band between header and footer, full width: PDFium puts a line's generated
+        break just past the last glyph, which may poke into the right margin."""
+        return Box(0, self.bottom, width, height - self.top)
 
 
 def contrast_on_white(red: int, green: int, blue: int, alpha: int = 255) -> float:
