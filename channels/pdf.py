@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import weasyprint
+from PIL import Image
 
 from .article import Article
 from .base import Context, Expectation, Rendered
 from .disclaimers import Disclaimer
 from .errors import InputError
 from .fetch import LocalFetcher
+from .pdftext import Margins, conspicuous_pages
+from .qr import handout_url, qr_svg
 from .templating import render
 
 FILE = "handout.pdf"
+# One source for the page margins: the stylesheet gets them from here, and the
+# gate uses them to tell the page body from the running header and footer.
+MARGINS = Margins(top=0.9 * 72, right=0.85 * 72, bottom=1.05 * 72, left=0.85 * 72)
+# Previews: readable on a screen, small on disk, and the QR code still decodes.
+PREVIEW_DPI = 96
 
 
 class PdfHandout:
@@ -23,10 +32,12 @@ class PdfHandout:
 
     def render(self, article: Article, context: Context) -> Rendered:
         required = context.required_for(self.name)
+        online = handout_url(article.url, article.slug)
         html = render(
             context.templates_dir, "pdf/handout.html",
             article=article, site=context.site, body=context.body.html_for(self.name),
-            disclaimers=required, short_disclaimers=_short(required),
+            disclaimers=required, short_disclaimers=_short(required), margins=MARGINS,
+            qr=qr_svg(online, f"QR code: {article.url}"),
         )
         fetcher = LocalFetcher((context.templates_dir, context.article_dir))
         document = weasyprint.HTML(
@@ -37,12 +48,18 @@ class PdfHandout:
         if fetcher.refused:
             raise InputError(article.path, f"pdf: {fetcher.refused[0]}",
                              "use files under templates/ or next to the article")
-        return Rendered(self.name, ((FILE, pdf),), tuple(warnings))
+        return Rendered(self.name, ((FILE, pdf), *previews(pdf)), tuple(warnings))
 
     def extract_text(self, rendered: Rendered) -> dict[str, str]:
-        pages = page_texts(rendered.file(FILE))
-        parts = {f"page {i}": text for i, text in enumerate(pages, start=1)}
-        parts["document"] = "\n".join(pages)
+        """Conspicuous text only; "page N" keeps the footer, "document…" is body text.
+
+        "document" joins every page body, so a disclaimer may run across a page break
+        without the footer interleaving; "document page N" names where one was found.
+        """
+        pages = conspicuous_pages(rendered.file(FILE), MARGINS)
+        parts = {f"page {p.number}": p.whole for p in pages}
+        parts["document"] = "\n".join(p.body for p in pages)
+        parts.update({f"document page {p.number}": p.body for p in pages})
         return parts
 
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
@@ -54,6 +71,24 @@ class PdfHandout:
 def _short(required: tuple[Disclaimer, ...]) -> tuple[Disclaimer, ...]:
     """Disclaimers repeated in every page footer: all but the article-specific ones."""
     return tuple(d for d in required if d.id in ("not-medical-advice", "crisis-988"))
+
+
+def previews(pdf: bytes) -> list[tuple[str, bytes]]:
+    """``handout-1.png``, … : every page as an image, for people who will not open the PDF."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [(f"handout-{i + 1}.png", _png(document[i])) for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def _png(page: pdfium.PdfPage) -> bytes:
+    image = page.render(scale=PREVIEW_DPI / 72).to_pil()
+    out = io.BytesIO()
+    # 64 colours keep antialiased text and the brand colours; the file is a third the size.
+    palette = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+    palette.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def page_texts(pdf: bytes) -> list[str]:

@@ -96,6 +96,7 @@ class ContentRules:
     review_max_age_days: int = 365
     pdf_min_disclaimer_pt: float = 9.0
     pdf_min_body_pt: float = 12.0
+    pdf_min_contrast: float = 4.5  # WCAG 2.2 SC 1.4.3 (AA, normal text), against white paper
     source: str = "AMA/NIH readability guidance; FTC clear and conspicuous; checked 2026-11"
 
 
