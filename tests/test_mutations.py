@@ -25,9 +25,6 @@ from channels.pdf import page_texts
 CRISIS_BLOCK = re.compile(r'<div class="crisis"[^>]*>.*?</div>', re.DOTALL)
 # Marks variants whose refusal belongs to another area's reader; strict, so the mark
 # must come off (and the case then guards the gate) as soon as that reader lands.
-NEEDS_CONSPICUOUS_PDF = pytest.mark.xfail(
-    strict=True, reason="needs pdf.py to extract only conspicuous text (>= 9 pt, dark on light)"
-)
 NEEDS_GMAIL_CLIP = pytest.mark.xfail(
     strict=True, reason="needs newsletter.py to read only the first ~102 KB of HTML (Gmail's clip)"
 )
@@ -203,11 +200,8 @@ SABOTAGED = {
         html_edits=[("pdf/handout.html", "{% for d in short_disclaimers %}", "{% for d in [] %}")]
     ),
     "pdf-display-none": pdf(".crisis { display: none }"),
-    "pdf-tiny-text": pytest.param(pdf(".crisis p { font-size: 5pt }"), marks=NEEDS_CONSPICUOUS_PDF),
-    "pdf-white-text": pytest.param(
-        pdf(".crisis, .crisis p { color: #ffffff; background: #ffffff }"),
-        marks=NEEDS_CONSPICUOUS_PDF,
-    ),
+    "pdf-tiny-text": pdf(".crisis p { font-size: 5pt }"),
+    "pdf-white-text": pdf(".crisis, .crisis p { color: #ffffff; background: #ffffff }"),
 }
 
 
