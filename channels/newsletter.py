@@ -53,13 +53,18 @@ class Newsletter:
         rich = message.get_body(("html",))
         return {
             "eml text/plain": plain.get_content() if plain else "",
-            "eml text/html": visible_text(rich.get_content()) if rich else "",
-            HTML: visible_text(rendered.file(HTML).decode("utf-8")),
+            "eml text/html": visible_text(clipped(rich.get_content())) if rich else "",
+            HTML: visible_text(clipped(rendered.file(HTML).decode("utf-8"))),
             TEXT: rendered.file(TEXT).decode("utf-8"),
         }
 
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
         return [Expectation(d, "full", "each") for d in required]
+
+
+def clipped(html: str) -> str:
+    """The part of the HTML Gmail shows: the rest is behind "[Message clipped]"."""
+    return html.encode("utf-8")[: EMAIL.clip_bytes].decode("utf-8", "ignore")
 
 
 def build_message(article: Article, site, html: str, text: str) -> EmailMessage:  # type: ignore[no-untyped-def]

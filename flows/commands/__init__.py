@@ -6,5 +6,6 @@ Adding a command: one module here and one line in ``COMMANDS``.
 from __future__ import annotations
 
 from . import render
+from . import send, subscribers
 
-COMMANDS = (render,)
+COMMANDS = (render, send, subscribers)

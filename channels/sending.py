@@ -1,0 +1,277 @@
+"""Send a published newsletter once to each subscriber: refusals, tokens, messages, ledger.
+
+The ledger makes a run resumable: a recipient is claimed (committed) before the message
+goes out and marked delivered after the server's 250.  A re-run skips delivered and
+failed recipients and sends to everyone else, with the same Message-ID as before.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.policy
+import hashlib
+import hmac
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, parseaddr
+from pathlib import Path
+
+from . import subscribers as store
+from .errors import SendRefused
+from .mailer import Connection, Permanent, SmtpSettings, Temporary
+from .site import PLACEHOLDER, Site
+
+_CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One published newsletter, read back from ``output/<slug>/newsletter.eml``."""
+
+    campaign: str
+    subject: str
+    sender: str
+    reply_to: str
+    text: str
+    html: str
+    unsubscribe_url: str
+    unsubscribe_mailto: str
+
+    @property
+    def domain(self) -> str:
+        return parseaddr(self.sender)[1].rpartition("@")[2]
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Bounded exponential backoff for temporary failures (tests use tiny delays)."""
+
+    attempts: int = 5
+    base: float = 1.0
+    cap: float = 30.0
+    give_up_after: int = 3  # consecutive recipients deferred: the server is down, stop
+
+    def delay(self, attempt: int) -> float:
+        return min(self.cap, self.base * 2 ** (attempt - 1))
+
+
+@dataclass(frozen=True)
+class Summary:
+    sent: int = 0
+    skipped: int = 0
+    failed: tuple[tuple[str, str], ...] = ()
+    deferred: tuple[tuple[str, str], ...] = ()
+    seconds: float = 0.0
+    stopped: str = ""
+    connections: int = 0
+    not_subscribed: int = 0
+    extra: tuple[str, ...] = field(default=())
+
+    def lines(self) -> list[str]:
+        rate = self.sent / self.seconds if self.seconds else 0.0
+        head = (f"sent {self.sent}, skipped {self.skipped} (already done), failed {len(self.failed)}, "
+                f"deferred {len(self.deferred)}, not subscribed {self.not_subscribed}; "
+                f"{self.seconds:.1f} s, {rate:.0f} messages/s, {self.connections} connection(s)")
+        out = [head] + [f"failed: {a}: {r}" for a, r in self.failed]
+        out += [f"deferred (re-run to retry): {a}: {r}" for a, r in self.deferred]
+        return out + ([f"stopped early: {self.stopped} (re-run to resume)"] if self.stopped else [])
+
+
+# Refusals: everything checked before the first message.
+
+def load_edition(out_dir: Path, slug: str, site: Site, campaign: str = "") -> Edition:
+    """The published newsletter, refused unless the gate passed and no placeholder remains."""
+    folder = out_dir / slug
+    report = _passed_report(folder, slug, out_dir)
+    _refuse_placeholders(site)
+    raw = (folder / "newsletter.eml").read_bytes()
+    if PLACEHOLDER.encode() in raw:
+        raise SendRefused(f"{folder / 'newsletter.eml'} was published with a PLACEHOLDER value "
+                          f"(re-run 'publish render' now that site.yaml is complete)")
+    message = message_from_bytes(raw, policy=email.policy.default)
+    edition = Edition(
+        campaign=campaign or report["slug"], subject=str(message["Subject"]),
+        sender=str(message["From"]), reply_to=str(message["Reply-To"] or ""),
+        text=message.get_body(("plain",)).get_content(),
+        html=message.get_body(("html",)).get_content(),
+        unsubscribe_url=site.email.unsubscribe_url, unsubscribe_mailto=site.email.unsubscribe_mailto)
+    check_edition(edition)
+    return edition
+
+
+def _passed_report(folder: Path, slug: str, out_dir: Path) -> dict:
+    try:
+        report = json.loads((folder / "compliance.json").read_text(encoding="utf-8"))
+        (folder / "newsletter.eml").stat()
+    except (OSError, ValueError):
+        raise SendRefused(f"{folder}: no published newsletter with a compliance report "
+                          f"(run 'publish render' first, or check --out {out_dir})") from None
+    email_report = report.get("channels", {}).get("email", {})
+    if not email_report.get("passed"):
+        raise SendRefused(f"{folder / 'compliance.json'}: the email channel did not pass the "
+                          f"disclaimer gate (fix the newsletter and publish it again)")
+    return report
+
+
+def _refuse_placeholders(site: Site) -> None:
+    left = site.placeholders()
+    if left:
+        raise SendRefused(f"site.yaml still has PLACEHOLDER values: {', '.join(left)} "
+                          "(CAN-SPAM requires a real postal address; fill them in before sending)")
+
+
+def check_edition(edition: Edition) -> None:
+    """Refuse header injection and a campaign name that cannot key the ledger."""
+    if not _CAMPAIGN.match(edition.campaign):
+        raise SendRefused(f"campaign '{edition.campaign}' must be lowercase letters, digits and "
+                          "dashes (for example gut-brain-axis-2)")
+    for name in ("subject", "sender", "reply_to"):
+        if store.CONTROL.search(getattr(edition, name)):
+            raise SendRefused(f"the newsletter's {name.replace('_', '-')} contains a line break or "
+                              "control character (header injection refused; fix the article)")
+    if edition.unsubscribe_url not in edition.html or edition.unsubscribe_url not in edition.text:
+        raise SendRefused("the newsletter has no unsubscribe link in both parts to personalize "
+                          "(render it with the email templates)")
+
+
+def signing_key(env: Mapping[str, str] = os.environ) -> bytes:
+    key = env.get("PUBLISH_SIGNING_KEY", "")
+    if len(key) < 16:
+        raise SendRefused("PUBLISH_SIGNING_KEY is not set or shorter than 16 characters "
+                          "(export a long random secret; it signs the unsubscribe links)")
+    return key.encode("utf-8")
+
+
+# Tokens and personal messages.
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def token(key: bytes, address: str) -> str:
+    """An opaque unsubscribe token: the address and its HMAC-SHA256, URL-safe."""
+    who = address.lower().encode("utf-8")
+    return f"{_b64(who)}.{_b64(hmac.new(key, b'unsubscribe:' + who, hashlib.sha256).digest())}"
+
+
+def verify_token(key: bytes, value: str) -> str | None:
+    """The address a token was made for, or ``None`` if it was not signed with ``key``."""
+    who_b64, _, _mac = value.partition(".")
+    try:
+        who = base64.urlsafe_b64decode(who_b64 + "=" * (-len(who_b64) % 4)).decode("utf-8")
+    except ValueError:
+        return None
+    return who if hmac.compare_digest(token(key, who), value) else None
+
+
+def message_id(edition: Edition, address: str) -> str:
+    """Stable per (campaign, recipient): a resend after a crash carries the same id."""
+    digest = hashlib.sha256(address.lower().encode("utf-8")).hexdigest()[:24]
+    return f"<{edition.campaign}.{digest}@{edition.domain}>"
+
+
+def personalize(edition: Edition, recipient: store.Subscriber, key: bytes) -> bytes:
+    """The message for one recipient: own To, Message-ID and unsubscribe link everywhere."""
+    if store.CONTROL.search(recipient.name) or store.CONTROL.search(recipient.email):
+        raise Permanent("header injection refused: a line break or control character "
+                        "in the recipient's name or address")
+    url = f"{edition.unsubscribe_url.rstrip('/')}/{token(key, recipient.email)}"
+    link = re.compile(re.escape(edition.unsubscribe_url) + r"(?![\w/?#%.-])")
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["From"] = edition.sender
+    message["To"] = formataddr((recipient.name, recipient.email))
+    message["Subject"] = edition.subject
+    if edition.reply_to:
+        message["Reply-To"] = edition.reply_to
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = message_id(edition, recipient.email)
+    message["List-Unsubscribe"] = (f"<{url}>, <mailto:{edition.unsubscribe_mailto}"
+                                   f"?subject=unsubscribe%20{token(key, recipient.email)}>")
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(link.sub(url, edition.text))
+    message.add_alternative(link.sub(url, edition.html), subtype="html")
+    return message.as_bytes()
+
+
+# Sending.
+
+def send_one(conn: Connection, edition: Edition, data: bytes, address: str, retry: Retry,
+             sleep: Callable[[float], None] = time.sleep) -> None:
+    """Send with bounded retries; raise the last ``Temporary`` or the ``Permanent``."""
+    envelope_from = parseaddr(edition.sender)[1]
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            return conn.send(envelope_from, address, data)
+        except Temporary:
+            if attempt == retry.attempts:
+                raise
+            sleep(retry.delay(attempt))
+
+
+def send_test(edition: Edition, address: str, key: bytes, settings: SmtpSettings,
+              retry: Retry) -> None:
+    """``--to``: one message to one address, outside the ledger."""
+    try:
+        normalized = store.check_address(address)
+    except ValueError as exc:
+        raise SendRefused(f"--to: {exc} (give one plain address, e.g. you@example.org)") from None
+    conn = Connection(settings)
+    try:
+        data = personalize(edition, store.Subscriber(normalized, "", "subscribed", ""), key)
+        send_one(conn, edition, data, normalized, retry)
+    except (Temporary, Permanent) as exc:
+        raise SendRefused(f"the test message to {normalized} was not accepted: {exc} "
+                          "(check SMTP_HOST and the credentials)") from None
+    finally:
+        conn.close()
+
+
+def send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings,
+             retry: Retry = Retry(), sleep: Callable[[float], None] = time.sleep) -> Summary:
+    """Send to every subscribed address not yet delivered for this campaign."""
+    conn_db = store.connect(db)
+    started = time.perf_counter()
+    done = store.ledger_states(conn_db, edition.campaign)
+    everyone = store.subscribers(conn_db)
+    todo = [s for s in everyone if s.status == "subscribed"
+            and done.get(s.email.lower()) not in ("delivered", "failed")]
+    smtp = Connection(settings)
+    sent, failed, deferred, stopped, in_a_row = 0, [], [], "", 0
+    try:
+        for recipient in todo:
+            outcome, reason = _deliver(conn_db, smtp, edition, recipient, key, retry, sleep)
+            sent += outcome == "delivered"
+            (failed if outcome == "failed" else deferred if outcome == "deferred" else []).append(
+                (recipient.email, reason))
+            in_a_row = in_a_row + 1 if outcome == "deferred" else 0
+            if in_a_row >= retry.give_up_after:
+                stopped = f"{in_a_row} recipients in a row deferred: {reason}"
+                break
+    finally:
+        smtp.close()
+        conn_db.close()
+    return Summary(sent, len([s for s in everyone if s.status == "subscribed"]) - len(todo),
+                   tuple(failed), tuple(deferred), time.perf_counter() - started, stopped,
+                   smtp.opened, len([s for s in everyone if s.status != "subscribed"]))
+
+
+def _deliver(conn_db, smtp: Connection, edition: Edition, recipient: store.Subscriber,  # type: ignore[no-untyped-def]
+             key: bytes, retry: Retry, sleep: Callable[[float], None]) -> tuple[str, str]:
+    address = recipient.email
+    store.claim(conn_db, edition.campaign, address, message_id(edition, address))
+    try:
+        send_one(smtp, edition, personalize(edition, recipient, key), address, retry, sleep)
+    except Permanent as exc:
+        store.mark(conn_db, edition.campaign, address, "failed", str(exc))
+        return "failed", str(exc)
+    except Temporary as exc:
+        store.mark(conn_db, edition.campaign, address, "deferred", str(exc))
+        return "deferred", str(exc)
+    store.mark(conn_db, edition.campaign, address, "delivered")
+    return "delivered", ""

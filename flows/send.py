@@ -1,0 +1,62 @@
+"""The send flow: refuse what must not go out → send (retried) → summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from channels import sending
+from channels.mailer import smtp_settings
+from channels.errors import PublishError
+from channels.site import load_site
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    """What to send and where; no secrets (those are read from the environment inside)."""
+
+    out_dir: Path
+    slug: str
+    site_file: Path
+    db: Path
+    campaign: str = ""
+    to: str = ""
+    retry: sending.Retry = sending.Retry()
+
+
+def _not_user_error(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry crashes and lost connections, never a refusal the user has to fix."""
+    try:
+        state.result()
+    except PublishError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+def deliver(request: SendRequest) -> sending.Summary | None:
+    """Check, then send the test message or the whole list (the ledger makes this rerunnable)."""
+    edition = sending.load_edition(request.out_dir, request.slug, load_site(request.site_file),
+                                   request.campaign)
+    key = sending.signing_key()
+    settings = smtp_settings()
+    if request.to:
+        sending.send_test(edition, request.to, key, settings, request.retry)
+        return None
+    return sending.send_all(request.db, edition, key, settings, request.retry)
+
+
+# A retry re-reads the ledger, so it sends only to those not yet delivered.
+deliver_task = task(deliver, name="deliver", task_run_name="deliver-{request.slug}", retries=2,
+                    retry_delay_seconds=5, retry_condition_fn=_not_user_error,
+                    cache_policy=NO_CACHE)
+
+
+@flow(name="send", log_prints=False)
+def send(request: SendRequest) -> sending.Summary | None:
+    """Send one published newsletter; a refusal raises so the run is marked failed."""
+    return deliver_task(request)
