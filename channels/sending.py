@@ -183,7 +183,7 @@ def personalize(edition: Edition, recipient: store.Subscriber, key: bytes) -> by
                         "in the recipient's name or address")
     url = f"{edition.unsubscribe_url.rstrip('/')}/{token(key, recipient.email)}"
     link = re.compile(re.escape(edition.unsubscribe_url) + r"(?![\w/?#%.-])")
-    message = EmailMessage(policy=email.policy.SMTP)
+    message = EmailMessage(policy=email.policy.default)
     message["From"] = edition.sender
     message["To"] = formataddr((recipient.name, recipient.email))
     message["Subject"] = edition.subject
@@ -196,7 +196,7 @@ def personalize(edition: Edition, recipient: store.Subscriber, key: bytes) -> by
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(link.sub(url, edition.text))
     message.add_alternative(link.sub(url, edition.html), subtype="html")
-    return message.as_bytes()
+    return message.as_bytes(policy=email.policy.SMTP)
 
 
 # Sending.
