@@ -74,7 +74,9 @@ def build_message(article: Article, site, html: str, text: str) -> EmailMessage:
     ``publish send`` gives each recipient their own Message-ID and unsubscribe link.
     """
     domain = site.email.from_address.rpartition("@")[2]
-    message = EmailMessage(policy=email.policy.SMTP)
+    # Built with the default policy (LF), serialized with SMTP's (CRLF): the decoded
+    # parts then carry plain LF text, not CRLF doubled inside the content.
+    message = EmailMessage(policy=email.policy.default)
     message["Subject"] = article.email_subject
     message["From"] = formataddr((site.email.from_name, site.email.from_address))
     if "PLACEHOLDER" not in site.email.reply_to:

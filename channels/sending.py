@@ -7,10 +7,7 @@ failed recipients and sends to everyone else, with the same Message-ID as before
 
 from __future__ import annotations
 
-import base64
 import email.policy
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -18,34 +15,15 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email import message_from_bytes
-from email.message import EmailMessage
-from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 
 from . import subscribers as store
 from .errors import SendRefused
 from .mailer import Connection, Permanent, SmtpSettings, Temporary
+from .messages import Composer, Edition, composer, message_id
 from .site import PLACEHOLDER, Site
 
 _CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One published newsletter, read back from ``output/<slug>/newsletter.eml``."""
-
-    campaign: str
-    subject: str
-    sender: str
-    reply_to: str
-    text: str
-    html: str
-    unsubscribe_url: str
-    unsubscribe_mailto: str
-
-    @property
-    def domain(self) -> str:
-        return parseaddr(self.sender)[1].rpartition("@")[2]
 
 
 @dataclass(frozen=True)
@@ -98,11 +76,15 @@ def load_edition(out_dir: Path, slug: str, site: Site, campaign: str = "") -> Ed
     edition = Edition(
         campaign=campaign or report["slug"], subject=str(message["Subject"]),
         sender=str(message["From"]), reply_to=str(message["Reply-To"] or ""),
-        text=message.get_body(("plain",)).get_content(),
-        html=message.get_body(("html",)).get_content(),
+        text=_lf(message.get_body(("plain",)).get_content()),
+        html=_lf(message.get_body(("html",)).get_content()),
         unsubscribe_url=site.email.unsubscribe_url, unsubscribe_mailto=site.email.unsubscribe_mailto)
     check_edition(edition)
     return edition
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
 
 
 def _passed_report(folder: Path, slug: str, out_dir: Path) -> dict:
@@ -148,66 +130,14 @@ def signing_key(env: Mapping[str, str] = os.environ) -> bytes:
     return key.encode("utf-8")
 
 
-# Tokens and personal messages.
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def token(key: bytes, address: str) -> str:
-    """An opaque unsubscribe token: the address and its HMAC-SHA256, URL-safe."""
-    who = address.lower().encode("utf-8")
-    return f"{_b64(who)}.{_b64(hmac.new(key, b'unsubscribe:' + who, hashlib.sha256).digest())}"
-
-
-def verify_token(key: bytes, value: str) -> str | None:
-    """The address a token was made for, or ``None`` if it was not signed with ``key``."""
-    who_b64, _, _mac = value.partition(".")
-    try:
-        who = base64.urlsafe_b64decode(who_b64 + "=" * (-len(who_b64) % 4)).decode("utf-8")
-    except ValueError:
-        return None
-    return who if hmac.compare_digest(token(key, who), value) else None
-
-
-def message_id(edition: Edition, address: str) -> str:
-    """Stable per (campaign, recipient): a resend after a crash carries the same id."""
-    digest = hashlib.sha256(address.lower().encode("utf-8")).hexdigest()[:24]
-    return f"<{edition.campaign}.{digest}@{edition.domain}>"
-
-
-def personalize(edition: Edition, recipient: store.Subscriber, key: bytes) -> bytes:
-    """The message for one recipient: own To, Message-ID and unsubscribe link everywhere."""
-    if store.CONTROL.search(recipient.name) or store.CONTROL.search(recipient.email):
-        raise Permanent("header injection refused: a line break or control character "
-                        "in the recipient's name or address")
-    url = f"{edition.unsubscribe_url.rstrip('/')}/{token(key, recipient.email)}"
-    link = re.compile(re.escape(edition.unsubscribe_url) + r"(?![\w/?#%.-])")
-    message = EmailMessage(policy=email.policy.default)
-    message["From"] = edition.sender
-    message["To"] = formataddr((recipient.name, recipient.email))
-    message["Subject"] = edition.subject
-    if edition.reply_to:
-        message["Reply-To"] = edition.reply_to
-    message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = message_id(edition, recipient.email)
-    message["List-Unsubscribe"] = (f"<{url}>, <mailto:{edition.unsubscribe_mailto}"
-                                   f"?subject=unsubscribe%20{token(key, recipient.email)}>")
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(link.sub(url, edition.text))
-    message.add_alternative(link.sub(url, edition.html), subtype="html")
-    return message.as_bytes(policy=email.policy.SMTP)
-
-
 # Sending.
 
-def send_one(conn: Connection, edition: Edition, data: bytes, address: str, retry: Retry,
+def send_one(conn: Connection, sender: str, data: bytes, address: str, retry: Retry,
              sleep: Callable[[float], None] = time.sleep) -> None:
     """Send with bounded retries; raise the last ``Temporary`` or the ``Permanent``."""
-    envelope_from = parseaddr(edition.sender)[1]
     for attempt in range(1, retry.attempts + 1):
         try:
-            return conn.send(envelope_from, address, data)
+            return conn.send(sender, address, data)
         except Temporary:
             if attempt == retry.attempts:
                 raise
@@ -223,8 +153,8 @@ def send_test(edition: Edition, address: str, key: bytes, settings: SmtpSettings
         raise SendRefused(f"--to: {exc} (give one plain address, e.g. you@example.org)") from None
     conn = Connection(settings)
     try:
-        data = personalize(edition, store.Subscriber(normalized, "", "subscribed", ""), key)
-        send_one(conn, edition, data, normalized, retry)
+        data = composer(edition, key).compose(store.Subscriber(normalized, "", "subscribed", ""))
+        send_one(conn, edition.envelope_from, data, normalized, retry)
     except (Temporary, Permanent) as exc:
         raise SendRefused(f"the test message to {normalized} was not accepted: {exc} "
                           "(check SMTP_HOST and the credentials)") from None
@@ -241,11 +171,11 @@ def send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings,
     everyone = store.subscribers(conn_db)
     todo = [s for s in everyone if s.status == "subscribed"
             and done.get(s.email.lower()) not in ("delivered", "failed")]
-    smtp = Connection(settings)
+    smtp, compose = Connection(settings), composer(edition, key)
     sent, failed, deferred, stopped, in_a_row = 0, [], [], "", 0
     try:
         for recipient in todo:
-            outcome, reason = _deliver(conn_db, smtp, edition, recipient, key, retry, sleep)
+            outcome, reason = _deliver(conn_db, smtp, compose, recipient, retry, sleep)
             sent += outcome == "delivered"
             (failed if outcome == "failed" else deferred if outcome == "deferred" else []).append(
                 (recipient.email, reason))
@@ -261,12 +191,12 @@ def send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings,
                    smtp.opened, len([s for s in everyone if s.status != "subscribed"]))
 
 
-def _deliver(conn_db, smtp: Connection, edition: Edition, recipient: store.Subscriber,  # type: ignore[no-untyped-def]
-             key: bytes, retry: Retry, sleep: Callable[[float], None]) -> tuple[str, str]:
-    address = recipient.email
+def _deliver(conn_db, smtp: Connection, compose: Composer, recipient: store.Subscriber,  # type: ignore[no-untyped-def]
+             retry: Retry, sleep: Callable[[float], None]) -> tuple[str, str]:
+    address, edition = recipient.email, compose.edition
     store.claim(conn_db, edition.campaign, address, message_id(edition, address))
     try:
-        send_one(smtp, edition, personalize(edition, recipient, key), address, retry, sleep)
+        send_one(smtp, edition.envelope_from, compose.compose(recipient), address, retry, sleep)
     except Permanent as exc:
         store.mark(conn_db, edition.campaign, address, "failed", str(exc))
         return "failed", str(exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from conftest import ROOT, SEED, SOURCE, TEMPLATES, run_cli
 from smtp_server import Faults, Recorder, Server
 
-from channels import sending, subscribers
+from channels import messages, sending, subscribers
 from channels.build import Project, check_channel, finalize, load_settings, prepare, render_channel
 from channels.errors import SendRefused
 from channels.mailer import smtp_settings
@@ -56,7 +57,7 @@ def sendable(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture()
-def edition(sendable) -> sending.Edition:
+def edition(sendable) -> messages.Edition:
     out, source = sendable
     return sending.load_edition(out, "gut-brain-axis", load_site(source / "site.yaml"))
 
@@ -122,24 +123,24 @@ def check_personal_message(message, rcpt: str) -> None:
     assert message["From"] == "Pacific Mind Health <newsletter@pacificmindhealth.com>"
     assert message["Subject"].startswith("The gut-brain axis")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    url = f"https://www.pacificmindhealth.com/unsubscribe/{sending.token(KEY.encode(), rcpt)}"
+    url = f"https://www.pacificmindhealth.com/unsubscribe/{messages.token(KEY.encode(), rcpt)}"
     assert message["List-Unsubscribe"].startswith(f"<{url}>, <mailto:unsubscribe@")
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     for part in message.iter_parts():
         body = part.get_content()
-        assert f'{url}"' in body if part.get_content_subtype() == "html" else f"{url}\n" in body
+        assert re.search(re.escape(url) + r'(?=["\r\n])', body)
         assert CRISIS in body and ADDRESS in body
         assert "https://www.pacificmindhealth.com/unsubscribe\"" not in body
 
 
 def test_tokens_verify_only_with_the_key_and_unchanged():
     key = KEY.encode()
-    value = sending.token(key, "Reader1@Example.org")
-    assert sending.verify_token(key, value) == "reader1@example.org"
-    assert sending.verify_token(b"another-key-0123456789", value) is None
-    forged = sending.token(b"another-key-0123456789", "victim@example.org")
-    assert sending.verify_token(key, forged) is None
-    assert sending.verify_token(key, value[:-2] + "AA") is None
+    value = messages.token(key, "Reader1@Example.org")
+    assert messages.verify_token(key, value) == "reader1@example.org"
+    assert messages.verify_token(b"another-key-0123456789", value) is None
+    forged = messages.token(b"another-key-0123456789", "victim@example.org")
+    assert messages.verify_token(key, forged) is None
+    assert messages.verify_token(key, value[:-2] + "AA") is None
 
 
 def test_to_sends_one_test_message_and_leaves_the_ledger_alone(tmp_path, sendable, env):
