@@ -58,8 +58,8 @@ def publish_with_real_address(work: Path) -> tuple[Path, Path]:
     for item in (ROOT / "source").iterdir():
         (source / item.name).write_bytes(item.read_bytes())
     site = source / "site.yaml"
-    text = site.read_text().replace(
-        "PLACEHOLDER: clinic postal address (street, city, state, ZIP)", "1 Main St, Portland, OR 97201")
+    text = site.read_text().replace("PLACEHOLDER: clinic postal address (street, city, state, ZIP)",
+                                    "1 Main St, Portland, OR 97201")
     site.write_text(text.replace("PLACEHOLDER: clinic phone number", "+1 503 555 0100")
                     .replace("PLACEHOLDER: reply-to address", "hello@pacificmindhealth.com"))
     project = Project(source, ROOT / "templates")
@@ -100,7 +100,8 @@ def main() -> None:
     finally:
         server.kill()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"sent {summary.sent} of {count} in {elapsed:.1f} s: {summary.sent / elapsed:.0f} messages/s; "
+    rate = summary.sent / elapsed
+    print(f"sent {summary.sent} of {count} in {elapsed:.1f} s: {rate:.0f} messages/s; "
           f"{summary.connections} SMTP connection(s); peak memory (sender RSS) {peak_mb:.0f} MB")
 
 

@@ -38,7 +38,7 @@ class SmtpSettings:
 
 
 def smtp_settings(env: Mapping[str, str] = os.environ) -> SmtpSettings:
-    """Read ``SMTP_HOST``, ``SMTP_PORT``, ``SMTP_SECURITY``, ``SMTP_USER``; refuse what is unsafe."""
+    """Read ``SMTP_HOST``, ``_PORT``, ``_SECURITY``, ``_USER``; refuse what is unsafe."""
     host = env.get("SMTP_HOST", "").strip()
     if not host:
         raise SendRefused("SMTP_HOST is not set (export SMTP_HOST, SMTP_PORT, SMTP_SECURITY, "
@@ -92,7 +92,8 @@ class Connection:
         s = self.settings
         context = ssl.create_default_context()
         if s.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
+                                                  context=context)
         else:
             smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             if s.security == "starttls":

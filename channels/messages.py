@@ -98,7 +98,8 @@ class Composer:
                 f"?subject=unsubscribe%20{secret}>\r\n")
         parts = b"".join(self._part(kind, url.join(pieces))
                          for kind, pieces in (("plain", self.text), ("html", self.html)))
-        return (self.common + head + "\r\n").encode("ascii") + parts + f"--{self.boundary}--\r\n".encode()
+        end = f"--{self.boundary}--\r\n".encode("ascii")
+        return (self.common + head + "\r\n").encode("ascii") + parts + end
 
     def _part(self, subtype: str, content: str) -> bytes:
         # Text in canonical form (RFC 2046: CRLF line ends), then base64 in 76-column lines.
@@ -112,7 +113,8 @@ def composer(edition: Edition, key: bytes) -> Composer:
     """Prepare the parts and the headers every recipient shares."""
     link = re.compile(re.escape(edition.unsubscribe_url) + r"(?![\w/?#%.-])")
     boundary = "=_pmh_" + hashlib.sha256((edition.html + edition.text).encode()).hexdigest()[:32]
-    common = (f"From: {formataddr(parseaddr(edition.sender))}\r\nSubject: {_header(edition.subject)}\r\n"
+    common = (f"From: {formataddr(parseaddr(edition.sender))}\r\n"
+              f"Subject: {_header(edition.subject)}\r\n"
               + (f"Reply-To: {edition.reply_to}\r\n" if edition.reply_to else "")
               + "MIME-Version: 1.0\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
               f"Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n")

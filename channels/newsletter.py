@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import email.policy
+import hashlib
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -32,8 +32,9 @@ class Newsletter:
         required = context.required_for(self.name)
         site = context.site
         utm = f"?utm_source=newsletter&utm_medium=email&utm_campaign={article.slug}"
-        values = dict(article=article, site=site, disclaimers=required, subject=article.email_subject,
-                      preheader=article.email_preheader, web_url=article.url + utm,
+        values = dict(article=article, site=site, disclaimers=required,
+                      subject=article.email_subject, preheader=article.email_preheader,
+                      web_url=article.url + utm,
                       unsubscribe_url=site.email.unsubscribe_url, container_px=EMAIL.container_px)
         html = _INLINER.inline(render(context.templates_dir, "email/newsletter.html",
                                       body=context.body.html_for(self.name), **values))
@@ -84,7 +85,8 @@ def build_message(article: Article, site, html: str, text: str) -> EmailMessage:
     sent = dt.datetime.combine(article.date, dt.time(9, 0), tzinfo=dt.UTC)
     message["Date"] = format_datetime(sent)
     message["Message-ID"] = f"<{article.slug}.{article.date:%Y%m%d}.newsletter@{domain}>"
-    message["List-Unsubscribe"] = f"<{site.email.unsubscribe_url}>, <mailto:{site.email.unsubscribe_mailto}>"
+    message["List-Unsubscribe"] = (f"<{site.email.unsubscribe_url}>, "
+                                   f"<mailto:{site.email.unsubscribe_mailto}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)  # text/plain first, text/html last (RFC 2046: preferred last)
     message.add_alternative(html, subtype="html")

@@ -11,10 +11,12 @@ import email.policy
 import json
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from email.message import EmailMessage
 from pathlib import Path
 
 from . import subscribers as store
@@ -53,8 +55,9 @@ class Summary:
 
     def lines(self) -> list[str]:
         rate = self.sent / self.seconds if self.seconds else 0.0
-        head = (f"sent {self.sent}, skipped {self.skipped} (already done), failed {len(self.failed)}, "
-                f"deferred {len(self.deferred)}, not subscribed {self.not_subscribed}; "
+        head = (f"sent {self.sent}, skipped {self.skipped} (already done), "
+                f"failed {len(self.failed)}, deferred {len(self.deferred)}, "
+                f"not subscribed {self.not_subscribed}; "
                 f"{self.seconds:.1f} s, {rate:.0f} messages/s, {self.connections} connection(s)")
         out = [head] + [f"failed: {a}: {r}" for a, r in self.failed]
         out += [f"deferred (re-run to retry): {a}: {r}" for a, r in self.deferred]
@@ -73,18 +76,24 @@ def load_edition(out_dir: Path, slug: str, site: Site, campaign: str = "") -> Ed
         raise SendRefused(f"{folder / 'newsletter.eml'} was published with a PLACEHOLDER value "
                           f"(re-run 'publish render' now that site.yaml is complete)")
     message = message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)  # the default policy makes EmailMessage
     edition = Edition(
         campaign=campaign or report["slug"], subject=str(message["Subject"]),
         sender=str(message["From"]), reply_to=str(message["Reply-To"] or ""),
-        text=_lf(message.get_body(("plain",)).get_content()),
-        html=_lf(message.get_body(("html",)).get_content()),
-        unsubscribe_url=site.email.unsubscribe_url, unsubscribe_mailto=site.email.unsubscribe_mailto)
+        text=_part(message, "plain"), html=_part(message, "html"),
+        unsubscribe_url=site.email.unsubscribe_url,
+        unsubscribe_mailto=site.email.unsubscribe_mailto)
     check_edition(edition)
     return edition
 
 
-def _lf(text: str) -> str:
-    return text.replace("\r\n", "\n")
+def _part(message: EmailMessage, subtype: str) -> str:
+    """One part's text with LF line ends (the .eml stores CRLF)."""
+    part = message.get_body((subtype,))
+    if part is None:
+        raise SendRefused(f"the published newsletter has no text/{subtype} part "
+                          "(publish it again with 'publish render')")
+    return str(part.get_content()).replace("\r\n", "\n")
 
 
 def _passed_report(folder: Path, slug: str, out_dir: Path) -> dict:
@@ -169,30 +178,46 @@ def send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings,
     started = time.perf_counter()
     done = store.ledger_states(conn_db, edition.campaign)
     everyone = store.subscribers(conn_db)
-    todo = [s for s in everyone if s.status == "subscribed"
-            and done.get(s.email.lower()) not in ("delivered", "failed")]
-    smtp, compose = Connection(settings), composer(edition, key)
-    sent, failed, deferred, stopped, in_a_row = 0, [], [], "", 0
+    listed = [s for s in everyone if s.status == "subscribed"]
+    todo = [s for s in listed if done.get(s.email.lower()) not in ("delivered", "failed")]
+    smtp = Connection(settings)
     try:
-        for recipient in todo:
-            outcome, reason = _deliver(conn_db, smtp, compose, recipient, retry, sleep)
-            sent += outcome == "delivered"
-            (failed if outcome == "failed" else deferred if outcome == "deferred" else []).append(
-                (recipient.email, reason))
-            in_a_row = in_a_row + 1 if outcome == "deferred" else 0
-            if in_a_row >= retry.give_up_after:
-                stopped = f"{in_a_row} recipients in a row deferred: {reason}"
-                break
+        outcomes = _run(conn_db, smtp, composer(edition, key), todo, retry, sleep)
     finally:
         smtp.close()
         conn_db.close()
-    return Summary(sent, len([s for s in everyone if s.status == "subscribed"]) - len(todo),
-                   tuple(failed), tuple(deferred), time.perf_counter() - started, stopped,
-                   smtp.opened, len([s for s in everyone if s.status != "subscribed"]))
+    return Summary(
+        sent=sum(1 for _, state, _ in outcomes if state == "delivered"),
+        skipped=len(listed) - len(todo),
+        failed=tuple((a, r) for a, state, r in outcomes if state == "failed"),
+        deferred=tuple((a, r) for a, state, r in outcomes if state == "deferred"),
+        seconds=time.perf_counter() - started, stopped=_stopped(outcomes, retry),
+        connections=smtp.opened, not_subscribed=len(everyone) - len(listed))
 
 
-def _deliver(conn_db, smtp: Connection, compose: Composer, recipient: store.Subscriber,  # type: ignore[no-untyped-def]
-             retry: Retry, sleep: Callable[[float], None]) -> tuple[str, str]:
+def _run(conn_db: sqlite3.Connection, smtp: Connection, compose: Composer,
+         todo: list[store.Subscriber], retry: Retry,
+         sleep: Callable[[float], None]) -> list[tuple[str, str, str]]:
+    """(address, state, reason) per recipient tried; stops when the server seems down."""
+    outcomes: list[tuple[str, str, str]] = []
+    for recipient in todo:
+        state, reason = _deliver(conn_db, smtp, compose, recipient, retry, sleep)
+        outcomes.append((recipient.email, state, reason))
+        if _stopped(outcomes, retry):
+            break
+    return outcomes
+
+
+def _stopped(outcomes: list[tuple[str, str, str]], retry: Retry) -> str:
+    last = outcomes[-retry.give_up_after:]
+    if len(last) < retry.give_up_after or any(state != "deferred" for _, state, _ in last):
+        return ""
+    return f"{len(last)} recipients in a row deferred: {last[-1][2]}"
+
+
+def _deliver(conn_db: sqlite3.Connection, smtp: Connection, compose: Composer,
+             recipient: store.Subscriber, retry: Retry,
+             sleep: Callable[[float], None]) -> tuple[str, str]:
     address, edition = recipient.email, compose.edition
     store.claim(conn_db, edition.campaign, address, message_id(edition, address))
     try:

@@ -122,7 +122,8 @@ def read_csv(path: Path) -> Iterator[tuple[int, Subscriber | None, str]]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise InputError(str(path), f"cannot read the CSV: {exc.strerror}", "check the path") from None
+        raise InputError(str(path), f"cannot read the CSV: {exc.strerror}",
+                         "check the path") from None
     with handle:
         reader = csv.DictReader(handle)
         header = {_COLUMNS.get((h or "").strip().lower(), h) for h in reader.fieldnames or []}
@@ -166,7 +167,8 @@ def import_csv(conn: sqlite3.Connection, path: Path) -> ImportReport:
 def _upsert(conn: sqlite3.Connection, s: Subscriber) -> bool:
     known = conn.execute("SELECT 1 FROM subscribers WHERE email = ?", (s.email,)).fetchone()
     conn.execute(
-        "INSERT INTO subscribers (email, name, status, consent_date, updated) VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO subscribers (email, name, status, consent_date, updated)"
+        " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (email) DO UPDATE SET name = excluded.name,"
         " consent_date = excluded.consent_date, updated = excluded.updated",
         (s.email, s.name, s.status, s.consent_date, now()))
@@ -176,7 +178,8 @@ def _upsert(conn: sqlite3.Connection, s: Subscriber) -> bool:
 def set_status(conn: sqlite3.Connection, address: str, status: str) -> bool:
     """Mark one address; ``False`` if it is not in the store."""
     if status not in STATUSES:
-        raise InputError("status", f"unknown status '{status}'", f"use one of {', '.join(STATUSES)}")
+        raise InputError("status", f"unknown status '{status}'",
+                         f"use one of {', '.join(STATUSES)}")
     cursor = conn.execute("UPDATE subscribers SET status = ?, updated = ? WHERE email = ?",
                           (status, now(), address.strip()))
     return cursor.rowcount == 1
@@ -198,7 +201,8 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 # The ledger: one row per (newsletter, recipient).  claim → delivered | deferred | failed.
 
 def ledger_states(conn: sqlite3.Connection, newsletter: str) -> dict[str, str]:
-    rows = conn.execute("SELECT lower(email), state FROM ledger WHERE newsletter = ?", (newsletter,))
+    rows = conn.execute("SELECT lower(email), state FROM ledger WHERE newsletter = ?",
+                        (newsletter,))
     return dict(rows.fetchall())
 
 

@@ -9,8 +9,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from channels import sending
-from channels.mailer import smtp_settings
 from channels.errors import PublishError
+from channels.mailer import smtp_settings
 from channels.site import load_site
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import email.policy
 import re
 import subprocess
-from html import escape
 from email import message_from_bytes
+from html import escape
 from html.parser import HTMLParser
 
 import pytest

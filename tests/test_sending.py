@@ -191,7 +191,8 @@ def test_5xx_is_recorded_as_failed_once_and_not_retried_on_rerun(tmp_path, editi
     assert "failed: reader2@example.org: 550 5.1.1 No such mailbox" in first.lines()
     assert (first.sent, second.sent, second.skipped) == (4, 0, 5)
     assert server.recorder.rcpt_seen["reader2@example.org"] == 1
-    assert server.recorder.per_recipient() == {a: 1 for a in subscribed(5) - {"reader2@example.org"}}
+    delivered = subscribed(5) - {"reader2@example.org"}
+    assert server.recorder.per_recipient() == {a: 1 for a in delivered}
 
 
 def test_a_server_that_stays_down_stops_the_run_and_a_rerun_finishes(tmp_path, edition):
@@ -283,7 +284,8 @@ def test_import_never_resubscribes_an_opted_out_address(tmp_path):
     csv.write_text("Email,Name,Consent date\nreader2@example.org,Back Again,2026-03-01\n")
     result = run_cli("subscribers", "--db", db, "import", csv)
     assert result.out == f"imported {csv}: 0 added, 1 updated, 0 rejected\n"
-    assert run_cli("subscribers", "--db", db, "count").out == "subscribed 2, unsubscribed 1, bounced 0\n"
+    counted = run_cli("subscribers", "--db", db, "count").out
+    assert counted == "subscribed 2, unsubscribed 1, bounced 0\n"
 
 
 def refusal(tmp_path, sendable, env, *extra: str, out: Path | None = None,
@@ -302,7 +304,8 @@ def test_refused_when_the_email_channel_failed_the_gate(tmp_path, sendable, env)
     out = tmp_path / "output"
     (out / "gut-brain-axis").mkdir(parents=True)
     for name in ("newsletter.eml", "compliance.json"):
-        (out / "gut-brain-axis" / name).write_bytes((sendable[0] / "gut-brain-axis" / name).read_bytes())
+        original = sendable[0] / "gut-brain-axis" / name
+        (out / "gut-brain-axis" / name).write_bytes(original.read_bytes())
     report = json.loads((out / "gut-brain-axis" / "compliance.json").read_text())
     report["channels"]["email"]["passed"] = False
     (out / "gut-brain-axis" / "compliance.json").write_text(json.dumps(report))

@@ -70,5 +70,6 @@ def _checked_edition(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         try:
             subscribers.check_address(args.to)
         except ValueError as exc:
-            raise SendRefused(f"--to: {exc} (give one plain address, e.g. you@example.org)") from None
+            raise SendRefused(f"--to: {exc} "
+                              "(give one plain address, e.g. you@example.org)") from None
     return edition
