@@ -104,7 +104,7 @@ def test_200_recipients_each_get_one_personal_message_and_opted_out_get_none(
         env(server)
         result = run_cli(*send_args(out, source, db))
         again = run_cli(*send_args(out, source, db))
-    assert result.code == 0, result.err
+    assert (result.code, result.err) == (0, "")
     assert result.out.startswith("sent 200, skipped 0 (already done), failed 0, deferred 0, "
                                  "not subscribed 5; ")
     assert "messages/s, 1 connection(s)" in result.out
@@ -344,3 +344,13 @@ def test_sending_keeps_prefect_out_of_the_core():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert done.stdout == "False\n"
+
+
+def test_the_flow_retries_crashes_but_never_a_refusal():
+    from prefect.states import Completed, Failed
+
+    from flows.send import _not_user_error
+
+    assert _not_user_error(None, None, Failed(data=ConnectionResetError("lost"))) is True
+    assert _not_user_error(None, None, Failed(data=SendRefused("fix it"))) is False
+    assert _not_user_error(None, None, Completed(data=None)) is False
