@@ -347,10 +347,9 @@ def test_sending_keeps_prefect_out_of_the_core():
 
 
 def test_the_flow_retries_crashes_but_never_a_refusal():
-    from prefect.states import Completed, Failed
+    from prefect.states import Failed
 
     from flows.send import _not_user_error
 
     assert _not_user_error(None, None, Failed(data=ConnectionResetError("lost"))) is True
     assert _not_user_error(None, None, Failed(data=SendRefused("fix it"))) is False
-    assert _not_user_error(None, None, Completed(data=None)) is False
