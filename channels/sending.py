@@ -7,14 +7,16 @@ failed recipients and sends to everyone else, with the same Message-ID as before
 
 from __future__ import annotations
 
+import contextlib
 import email.policy
+import fcntl
 import json
 import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
 from pathlib import Path
@@ -51,7 +53,6 @@ class Summary:
     stopped: str = ""
     connections: int = 0
     not_subscribed: int = 0
-    extra: tuple[str, ...] = field(default=())
 
     def lines(self) -> list[str]:
         rate = self.sent / self.seconds if self.seconds else 0.0
@@ -174,6 +175,24 @@ def send_test(edition: Edition, address: str, key: bytes, settings: SmtpSettings
 def send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings,
              retry: Retry = Retry(), sleep: Callable[[float], None] = time.sleep) -> Summary:
     """Send to every subscribed address not yet delivered for this campaign."""
+    with _exclusive(db):
+        return _send_all(db, edition, key, settings, retry, sleep)
+
+
+@contextlib.contextmanager
+def _exclusive(db: Path) -> Iterator[None]:
+    """One send per store at a time; the kernel drops the lock when a run is killed."""
+    with open(db.with_name(db.name + ".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SendRefused(f"{db}: another 'publish send' is using this subscriber store "
+                              "(wait for it to finish, then run again)") from None
+        yield
+
+
+def _send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings, retry: Retry,
+              sleep: Callable[[float], None]) -> Summary:
     conn_db = store.connect(db)
     started = time.perf_counter()
     done = store.ledger_states(conn_db, edition.campaign)

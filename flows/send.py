@@ -7,6 +7,7 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
 
 from channels import sending
 from channels.errors import PublishError
@@ -38,8 +39,22 @@ def _not_user_error(task, task_run, state) -> bool:  # type: ignore[no-untyped-d
     return False
 
 
-def deliver(request: SendRequest) -> sending.Summary | None:
+@dataclass(frozen=True)
+class Refused:
+    """A refusal the user must fix, returned as data so Prefect logs no traceback for it."""
+
+    message: str
+
+
+def deliver(request: SendRequest) -> sending.Summary | Refused | None:
     """Check, then send the test message or the whole list (the ledger makes this rerunnable)."""
+    try:
+        return _deliver(request)
+    except PublishError as exc:
+        return Refused(str(exc))
+
+
+def _deliver(request: SendRequest) -> sending.Summary | None:
     edition = sending.load_edition(request.out_dir, request.slug, load_site(request.site_file),
                                    request.campaign)
     key = sending.signing_key()
@@ -57,6 +72,9 @@ deliver_task = task(deliver, name="deliver", task_run_name="deliver-{request.slu
 
 
 @flow(name="send", log_prints=False)
-def send(request: SendRequest) -> sending.Summary | None:
-    """Send one published newsletter; a refusal raises so the run is marked failed."""
-    return deliver_task(request)
+def send(request: SendRequest) -> sending.Summary | State | None:
+    """Send one published newsletter; a refusal ends the run in a Failed state."""
+    outcome = deliver_task(request)
+    if isinstance(outcome, Refused):
+        return Failed(message=outcome.message)
+    return outcome

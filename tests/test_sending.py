@@ -353,3 +353,13 @@ def test_the_flow_retries_crashes_but_never_a_refusal():
 
     assert _not_user_error(None, None, Failed(data=ConnectionResetError("lost"))) is True
     assert _not_user_error(None, None, Failed(data=SendRefused("fix it"))) is False
+
+
+def test_two_sends_on_one_store_at_once_are_refused(tmp_path, sendable, env):
+    import fcntl
+
+    with open(tmp_path / "list.sqlite3.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another send holds the store
+        line, _ = refusal(tmp_path, sendable, env)
+    assert line == (f"{tmp_path / 'list.sqlite3'}: another 'publish send' is using this "
+                    "subscriber store (wait for it to finish, then run again)")

@@ -24,6 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from channels import subscribers
+    from channels.errors import SendRefused
     from channels.mailer import smtp_settings
 
     db = args.db or subscribers.default_db(ROOT)
@@ -34,8 +35,11 @@ def run(args: argparse.Namespace) -> int:
     smtp_settings()
     from flows.send import SendRequest, send
 
-    summary = send(SendRequest(args.out, args.slug, args.source_dir / "site.yaml", db,
-                               args.campaign, args.to))
+    state = send(SendRequest(args.out, args.slug, args.source_dir / "site.yaml", db,
+                             args.campaign, args.to), return_state=True)
+    if state.is_failed():
+        raise SendRefused(state.message or "the send flow failed (run again with --debug)")
+    summary = state.result()
     if summary is None:
         print(f"sent one test message to {args.to}")
         return 0
