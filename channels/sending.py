@@ -13,9 +13,11 @@ import fcntl
 import json
 import os
 import re
+import signal
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -143,15 +145,18 @@ def signing_key(env: Mapping[str, str] = os.environ) -> bytes:
 # Sending.
 
 def send_one(conn: Connection, sender: str, data: bytes, address: str, retry: Retry,
-             sleep: Callable[[float], None] = time.sleep) -> None:
-    """Send with bounded retries; raise the last ``Temporary`` or the ``Permanent``."""
+             stop: threading.Event | None = None) -> None:
+    """Send with bounded retries; raise the last ``Temporary`` or the ``Permanent``.
+
+    ``stop`` (set by Ctrl-C) cuts the backoff short and gives up on this message.
+    """
+    stop = stop or threading.Event()
     for attempt in range(1, retry.attempts + 1):
         try:
             return conn.send(sender, address, data)
         except Temporary:
-            if attempt == retry.attempts:
+            if attempt == retry.attempts or stop.wait(retry.delay(attempt)):
                 raise
-            sleep(retry.delay(attempt))
 
 
 def send_test(edition: Edition, address: str, key: bytes, settings: SmtpSettings,
@@ -173,10 +178,34 @@ def send_test(edition: Edition, address: str, key: bytes, settings: SmtpSettings
 
 
 def send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings,
-             retry: Retry = Retry(), sleep: Callable[[float], None] = time.sleep) -> Summary:
-    """Send to every subscribed address not yet delivered for this campaign."""
-    with _exclusive(db):
-        return _send_all(db, edition, key, settings, retry, sleep)
+             retry: Retry = Retry()) -> Summary:
+    """Send to every subscribed address not yet delivered for this campaign.
+
+    Ctrl-C (or SIGTERM) lets the message in flight finish and be recorded, then stops;
+    a second Ctrl-C stops at once (the ledger still makes the re-run safe).
+    """
+    with _exclusive(db), _interruptible() as stop:
+        return _send_all(db, edition, key, settings, retry, stop)
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[threading.Event]:
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signal handlers can only be set from the main thread
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
@@ -192,7 +221,7 @@ def _exclusive(db: Path) -> Iterator[None]:
 
 
 def _send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings, retry: Retry,
-              sleep: Callable[[float], None]) -> Summary:
+              stop: threading.Event) -> Summary:
     conn_db = store.connect(db)
     started = time.perf_counter()
     done = store.ledger_states(conn_db, edition.campaign)
@@ -201,7 +230,7 @@ def _send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings, re
     todo = [s for s in listed if done.get(s.email.lower()) not in ("delivered", "failed")]
     smtp = Connection(settings)
     try:
-        outcomes = _run(conn_db, smtp, composer(edition, key), todo, retry, sleep)
+        outcomes = _run(conn_db, smtp, composer(edition, key), todo, retry, stop)
     finally:
         smtp.close()
         conn_db.close()
@@ -210,19 +239,20 @@ def _send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings, re
         skipped=len(listed) - len(todo),
         failed=tuple((a, r) for a, state, r in outcomes if state == "failed"),
         deferred=tuple((a, r) for a, state, r in outcomes if state == "deferred"),
-        seconds=time.perf_counter() - started, stopped=_stopped(outcomes, retry),
+        seconds=time.perf_counter() - started,
+        stopped="interrupted" if stop.is_set() else _stopped(outcomes, retry),
         connections=smtp.opened, not_subscribed=len(everyone) - len(listed))
 
 
 def _run(conn_db: sqlite3.Connection, smtp: Connection, compose: Composer,
          todo: list[store.Subscriber], retry: Retry,
-         sleep: Callable[[float], None]) -> list[tuple[str, str, str]]:
+         stop: threading.Event) -> list[tuple[str, str, str]]:
     """(address, state, reason) per recipient tried; stops when the server seems down."""
     outcomes: list[tuple[str, str, str]] = []
     for recipient in todo:
-        state, reason = _deliver(conn_db, smtp, compose, recipient, retry, sleep)
+        state, reason = _deliver(conn_db, smtp, compose, recipient, retry, stop)
         outcomes.append((recipient.email, state, reason))
-        if _stopped(outcomes, retry):
+        if stop.is_set() or _stopped(outcomes, retry):
             break
     return outcomes
 
@@ -236,11 +266,11 @@ def _stopped(outcomes: list[tuple[str, str, str]], retry: Retry) -> str:
 
 def _deliver(conn_db: sqlite3.Connection, smtp: Connection, compose: Composer,
              recipient: store.Subscriber, retry: Retry,
-             sleep: Callable[[float], None]) -> tuple[str, str]:
+             stop: threading.Event) -> tuple[str, str]:
     address, edition = recipient.email, compose.edition
     store.claim(conn_db, edition.campaign, address, message_id(edition, address))
     try:
-        send_one(smtp, edition.envelope_from, compose.compose(recipient), address, retry, sleep)
+        send_one(smtp, edition.envelope_from, compose.compose(recipient), address, retry, stop)
     except Permanent as exc:
         store.mark(conn_db, edition.campaign, address, "failed", str(exc))
         return "failed", str(exc)

@@ -30,6 +30,7 @@ class Faults:
     rcpt_451_first: int = 0  # the first N RCPT commands get 451
     rcpt_550: set[str] = field(default_factory=set)  # addresses refused for good
     hold_at: int = 0  # this DATA waits until ``release`` is set, then answers 451
+    hold_accepts: bool = False  # ... or accepts the message after all
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
 
@@ -62,7 +63,8 @@ class Recorder:
             self.faults.holding.set()
             while not self.faults.release.is_set():
                 await asyncio.sleep(0.01)
-            return "451 4.3.0 Not accepted: the client went away"
+            if not self.faults.hold_accepts:
+                return "451 4.3.0 Not accepted: the client went away"
         with self.lock:
             self.accepted.extend((rcpt, envelope.content) for rcpt in envelope.rcpt_tos)
         if number in self.faults.drop_after_accepting:

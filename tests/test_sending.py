@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -216,7 +217,8 @@ from channels.mailer import smtp_settings
 from channels.site import load_site
 out, source, db = map(Path, sys.argv[1:4])
 edition = sending.load_edition(out, "gut-brain-axis", load_site(source / "site.yaml"))
-sending.send_all(db, edition, sending.signing_key(), smtp_settings())
+summary = sending.send_all(db, edition, sending.signing_key(), smtp_settings())
+print("\\n".join(summary.lines()))
 """
 
 
@@ -239,6 +241,27 @@ def test_a_send_killed_with_sigkill_then_rerun_delivers_exactly_once(tmp_path, s
     assert result.code == 0, result.err
     assert result.out.startswith("sent 30, skipped 30 (already done)")
     assert server.recorder.per_recipient() == {a: 1 for a in subscribed(60)}
+
+
+def test_ctrl_c_finishes_the_message_in_flight_records_it_and_stops(tmp_path, sendable, env):
+    out, source = sendable
+    db = make_list(tmp_path / "list.sqlite3", 40)
+    faults = Faults(hold_at=21, hold_accepts=True)
+    with Server(Recorder(faults)) as server:
+        env(server)
+        child = subprocess.Popen([sys.executable, "-c", KILLED_SEND, out, source, db],
+                                 cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, text=True)
+        assert faults.holding.wait(60), "the send never reached message 21"
+        child.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        faults.release.set()
+        printed, _ = child.communicate(timeout=60)
+        result = run_cli(*send_args(out, source, db))
+    assert child.returncode == 0
+    assert printed.startswith("sent 21, skipped 0 (already done), failed 0, deferred 0")
+    assert printed.endswith("stopped early: interrupted (re-run to resume)\n")
+    assert result.out.startswith("sent 19, skipped 21 (already done)")
+    assert server.recorder.per_recipient() == {a: 1 for a in subscribed(40)}
 
 
 # Refusals: one line, exit 2, nothing sent.
