@@ -31,7 +31,6 @@ from channels.build import (  # noqa: E402
     render_channel,
 )
 from channels.mailer import smtp_settings  # noqa: E402
-from channels.site import load_site  # noqa: E402
 
 SERVER = """
 import sys, time
@@ -90,7 +89,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             out, source = publish_with_real_address(Path(tmp))
             make_list(Path(tmp) / "list.sqlite3", count)
-            edition = sending.load_edition(out, "gut-brain-axis", load_site(source / "site.yaml"))
+            edition = sending.load_edition(out, "gut-brain-axis", source / "site.yaml")
             settings = smtp_settings({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
                                       "SMTP_SECURITY": "none"})
             started = time.perf_counter()

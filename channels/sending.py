@@ -27,7 +27,7 @@ from . import subscribers as store
 from .errors import SendRefused
 from .mailer import Connection, Permanent, SmtpSettings, Temporary
 from .messages import Composer, Edition, composer, message_id
-from .site import PLACEHOLDER, Site
+from .site import PLACEHOLDER, Site, load_site
 
 _CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -69,11 +69,12 @@ class Summary:
 
 # Refusals: everything checked before the first message.
 
-def load_edition(out_dir: Path, slug: str, site: Site, campaign: str = "") -> Edition:
+def load_edition(out_dir: Path, slug: str, site_file: Path, campaign: str = "") -> Edition:
     """The published newsletter, refused unless the gate passed and no placeholder remains."""
     folder = out_dir / slug
     report = _passed_report(folder, slug, out_dir)
-    _refuse_placeholders(site)
+    site = load_site(site_file)
+    _refuse_placeholders(site, site_file)
     raw = (folder / "newsletter.eml").read_bytes()
     if PLACEHOLDER.encode() in raw:
         raise SendRefused(f"{folder / 'newsletter.eml'} was published with a PLACEHOLDER value "
@@ -113,10 +114,10 @@ def _passed_report(folder: Path, slug: str, out_dir: Path) -> dict:
     return report
 
 
-def _refuse_placeholders(site: Site) -> None:
+def _refuse_placeholders(site: Site, site_file: Path) -> None:
     left = site.placeholders()
     if left:
-        raise SendRefused(f"site.yaml still has PLACEHOLDER values: {', '.join(left)} "
+        raise SendRefused(f"{site_file} still has PLACEHOLDER values: {', '.join(left)} "
                           "(CAN-SPAM requires a real postal address; fill them in before sending)")
 
 

@@ -12,7 +12,6 @@ from prefect.states import Failed, State
 from channels import sending
 from channels.errors import PublishError
 from channels.mailer import smtp_settings
-from channels.site import load_site
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def deliver(request: SendRequest) -> sending.Summary | Refused | None:
 
 
 def _deliver(request: SendRequest) -> sending.Summary | None:
-    edition = sending.load_edition(request.out_dir, request.slug, load_site(request.site_file),
+    edition = sending.load_edition(request.out_dir, request.slug, request.site_file,
                                    request.campaign)
     key = sending.signing_key()
     settings = smtp_settings()

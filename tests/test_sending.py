@@ -20,7 +20,6 @@ from channels import messages, sending, subscribers
 from channels.build import Project, check_channel, finalize, load_settings, prepare, render_channel
 from channels.errors import SendRefused
 from channels.mailer import smtp_settings
-from channels.site import load_site
 
 KEY = "test-signing-key-0123456789abcdef"
 ADDRESS = "1200 Harbor Way, Suite 300, Portland, OR 97201"
@@ -60,7 +59,7 @@ def sendable(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.fixture()
 def edition(sendable) -> messages.Edition:
     out, source = sendable
-    return sending.load_edition(out, "gut-brain-axis", load_site(source / "site.yaml"))
+    return sending.load_edition(out, "gut-brain-axis", source / "site.yaml")
 
 
 def make_list(path: Path, count: int, unsubscribed: int = 0, bounced: int = 0) -> Path:
@@ -214,9 +213,8 @@ import sys
 from pathlib import Path
 from channels import sending
 from channels.mailer import smtp_settings
-from channels.site import load_site
 out, source, db = map(Path, sys.argv[1:4])
-edition = sending.load_edition(out, "gut-brain-axis", load_site(source / "site.yaml"))
+edition = sending.load_edition(out, "gut-brain-axis", source / "site.yaml")
 summary = sending.send_all(db, edition, sending.signing_key(), smtp_settings())
 print("\\n".join(summary.lines()))
 """
@@ -339,7 +337,8 @@ def test_refused_when_the_email_channel_failed_the_gate(tmp_path, sendable, env)
 
 def test_refused_while_site_yaml_has_a_placeholder_address(tmp_path, sendable, env):
     line, _ = refusal(tmp_path, sendable, env, source=SOURCE)
-    assert line == ("site.yaml still has PLACEHOLDER values: postal_address, phone, email.reply_to "
+    assert line == (f"{SOURCE / 'site.yaml'} still has PLACEHOLDER values: postal_address, "
+                    "phone, email.reply_to "
                     "(CAN-SPAM requires a real postal address; fill them in before sending)")
 
 

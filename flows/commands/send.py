@@ -65,9 +65,8 @@ def _dry_run(args: argparse.Namespace, db: Path) -> int:
 def _checked_edition(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from channels import sending, subscribers
     from channels.errors import SendRefused
-    from channels.site import load_site
 
-    edition = sending.load_edition(args.out, args.slug, load_site(args.source_dir / "site.yaml"),
+    edition = sending.load_edition(args.out, args.slug, args.source_dir / "site.yaml",
                                    args.campaign)
     sending.signing_key()
     if args.to:
