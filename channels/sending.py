@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import subscribers as store
 from .errors import SendRefused
+from .htmltext import visible_text
 from .mailer import Connection, Permanent, SmtpSettings, Temporary
 from .messages import Composer, Edition, composer, message_id
 from .site import PLACEHOLDER, Site, load_site
@@ -88,6 +89,7 @@ def load_edition(out_dir: Path, slug: str, site_file: Path, campaign: str = "") 
         unsubscribe_url=site.email.unsubscribe_url,
         unsubscribe_mailto=site.email.unsubscribe_mailto)
     check_edition(edition)
+    _refuse_without_address(edition, site, folder)
     return edition
 
 
@@ -119,6 +121,15 @@ def _refuse_placeholders(site: Site, site_file: Path) -> None:
     if left:
         raise SendRefused(f"{site_file} still has PLACEHOLDER values: {', '.join(left)} "
                           "(CAN-SPAM requires a real postal address; fill them in before sending)")
+
+
+def _refuse_without_address(edition: Edition, site: Site, folder: Path) -> None:
+    """CAN-SPAM: the postal address must be readable in both parts, not only configured."""
+    address = " ".join(site.postal_address.split())
+    for part, text in (("text/plain", edition.text), ("text/html", visible_text(edition.html))):
+        if address not in " ".join(text.split()):
+            raise SendRefused(f"{folder / 'newsletter.eml'}: the {part} part does not show the "
+                              "postal address from site.yaml (publish the newsletter again)")
 
 
 def check_edition(edition: Edition) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -385,3 +386,23 @@ def test_two_sends_on_one_store_at_once_are_refused(tmp_path, sendable, env):
         line, _ = refusal(tmp_path, sendable, env)
     assert line == (f"{tmp_path / 'list.sqlite3'}: another 'publish send' is using this "
                     "subscriber store (wait for it to finish, then run again)")
+
+
+def test_refused_when_the_published_newsletter_lacks_the_current_address(tmp_path, sendable, env):
+    source = tmp_path / "source"
+    shutil.copytree(sendable[1], source)
+    site = source / "site.yaml"
+    site.write_text(site.read_text().replace(ADDRESS, "77 New Street, Salem, OR 97301"))
+    line, _ = refusal(tmp_path, sendable, env, source=source)
+    assert line == (f"{sendable[0]}/gut-brain-axis/newsletter.eml: the text/plain part does not "
+                    "show the postal address from site.yaml (publish the newsletter again)")
+
+
+def test_the_store_comes_from_publish_db_when_no_db_is_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUBLISH_DB", str(tmp_path / "env.sqlite3"))
+    csv = tmp_path / "one.csv"
+    csv.write_text("email,name,consent_date\nsomeone@example.org,Someone,2026-04-01\n")
+    assert run_cli("subscribers", "import", csv).code == 0
+    conn = subscribers.connect(tmp_path / "env.sqlite3")
+    assert subscribers.subscribers(conn) == [
+        subscribers.Subscriber("someone@example.org", "Someone", "subscribed", "2026-04-01")]
