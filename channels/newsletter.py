@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import email.policy
+import hashlib
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -32,8 +32,9 @@ class Newsletter:
         required = context.required_for(self.name)
         site = context.site
         utm = f"?utm_source=newsletter&utm_medium=email&utm_campaign={article.slug}"
-        values = dict(article=article, site=site, disclaimers=required, subject=article.email_subject,
-                      preheader=article.email_preheader, web_url=article.url + utm,
+        values = dict(article=article, site=site, disclaimers=required,
+                      subject=article.email_subject, preheader=article.email_preheader,
+                      web_url=article.url + utm,
                       unsubscribe_url=site.email.unsubscribe_url, container_px=EMAIL.container_px)
         html = _INLINER.inline(render(context.templates_dir, "email/newsletter.html",
                                       body=context.body.html_for(self.name), **values))
@@ -53,13 +54,18 @@ class Newsletter:
         rich = message.get_body(("html",))
         return {
             "eml text/plain": plain.get_content() if plain else "",
-            "eml text/html": visible_text(rich.get_content()) if rich else "",
-            HTML: visible_text(rendered.file(HTML).decode("utf-8")),
+            "eml text/html": visible_text(clipped(rich.get_content())) if rich else "",
+            HTML: visible_text(clipped(rendered.file(HTML).decode("utf-8"))),
             TEXT: rendered.file(TEXT).decode("utf-8"),
         }
 
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
         return [Expectation(d, "full", "each") for d in required]
+
+
+def clipped(html: str) -> str:
+    """The part of the HTML Gmail shows: the rest is behind "[Message clipped]"."""
+    return html.encode("utf-8")[: EMAIL.clip_bytes].decode("utf-8", "ignore")
 
 
 def build_message(article: Article, site, html: str, text: str) -> EmailMessage:  # type: ignore[no-untyped-def]
@@ -69,7 +75,9 @@ def build_message(article: Article, site, html: str, text: str) -> EmailMessage:
     ``publish send`` gives each recipient their own Message-ID and unsubscribe link.
     """
     domain = site.email.from_address.rpartition("@")[2]
-    message = EmailMessage(policy=email.policy.SMTP)
+    # Built with the default policy (LF), serialized with SMTP's (CRLF): the decoded
+    # parts then carry plain LF text, not CRLF doubled inside the content.
+    message = EmailMessage(policy=email.policy.default)
     message["Subject"] = article.email_subject
     message["From"] = formataddr((site.email.from_name, site.email.from_address))
     if "PLACEHOLDER" not in site.email.reply_to:
@@ -77,7 +85,8 @@ def build_message(article: Article, site, html: str, text: str) -> EmailMessage:
     sent = dt.datetime.combine(article.date, dt.time(9, 0), tzinfo=dt.UTC)
     message["Date"] = format_datetime(sent)
     message["Message-ID"] = f"<{article.slug}.{article.date:%Y%m%d}.newsletter@{domain}>"
-    message["List-Unsubscribe"] = f"<{site.email.unsubscribe_url}>, <mailto:{site.email.unsubscribe_mailto}>"
+    message["List-Unsubscribe"] = (f"<{site.email.unsubscribe_url}>, "
+                                   f"<mailto:{site.email.unsubscribe_mailto}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)  # text/plain first, text/html last (RFC 2046: preferred last)
     message.add_alternative(html, subtype="html")

@@ -80,6 +80,9 @@ class EmailRules:
     """Limits for the newsletter; see CHANNEL-RULES.md, Email."""
 
     max_html_bytes: int = 100_000  # Gmail clips at about 102 KB (checked 2026-11)
+    # Gmail shows only this much of the HTML part ("[Message clipped]"); what follows is
+    # hidden, so the gate reads only this much.  Gmail Help, "message clipped"; 2026-11.
+    clip_bytes: int = 102_000
     preheader_min: int = 40
     preheader_max: int = 100
     container_px: int = 600

@@ -1,0 +1,108 @@
+"""Benchmark: send the seed newsletter to 5,000 subscribers through a local aiosmtpd.
+
+    .venv/bin/python bench/send_bench.py [--count 5000]
+
+Prints messages per second and the sender's peak memory (the SMTP server runs in a
+separate process so its memory is not counted).  Nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from channels import sending, subscribers  # noqa: E402
+from channels.build import (  # noqa: E402
+    Project,
+    check_channel,
+    finalize,
+    load_settings,
+    prepare,
+    render_channel,
+)
+from channels.mailer import smtp_settings  # noqa: E402
+
+SERVER = """
+import sys, time
+from aiosmtpd.controller import Controller
+class Count:
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1])).start()
+print("ready", flush=True)
+time.sleep(3600)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def publish_with_real_address(work: Path) -> tuple[Path, Path]:
+    """The seed newsletter rendered with a filled-in site.yaml (sending refuses placeholders)."""
+    source = work / "source"
+    source.mkdir()
+    for item in (ROOT / "source").iterdir():
+        (source / item.name).write_bytes(item.read_bytes())
+    site = source / "site.yaml"
+    text = site.read_text().replace("PLACEHOLDER: clinic postal address (street, city, state, ZIP)",
+                                    "1 Main St, Portland, OR 97201")
+    site.write_text(text.replace("PLACEHOLDER: clinic phone number", "+1 503 555 0100")
+                    .replace("PLACEHOLDER: reply-to address", "hello@pacificmindhealth.com"))
+    project = Project(source, ROOT / "templates")
+    prepared = prepare(source / "gut-brain-axis.md", load_settings(project), project)
+    finalize(prepared, [check_channel(prepared, render_channel(prepared, "email"))],
+             work / "output", partial=True)
+    return work / "output", source
+
+
+def make_list(db: Path, count: int) -> None:
+    csv = db.with_suffix(".csv")
+    csv.write_text("email,name,consent_date\n" + "".join(
+        f"reader{i}@example.org,Reader {i},2026-01-01\n" for i in range(count)))
+    conn = subscribers.connect(db)
+    subscribers.import_csv(conn, csv)
+    conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    count = parser.parse_args().count
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert server.stdout and server.stdout.readline().strip() == "ready"
+        with tempfile.TemporaryDirectory() as tmp:
+            out, source = publish_with_real_address(Path(tmp))
+            make_list(Path(tmp) / "list.sqlite3", count)
+            edition = sending.load_edition(out, "gut-brain-axis", source / "site.yaml")
+            settings = smtp_settings({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
+                                      "SMTP_SECURITY": "none"})
+            started = time.perf_counter()
+            summary = sending.send_all(Path(tmp) / "list.sqlite3", edition,
+                                       os.urandom(32), settings)
+            elapsed = time.perf_counter() - started
+    finally:
+        server.kill()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rate = summary.sent / elapsed
+    print(f"sent {summary.sent} of {count} in {elapsed:.1f} s: {rate:.0f} messages/s; "
+          f"{summary.connections} SMTP connection(s); peak memory (sender RSS) {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

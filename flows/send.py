@@ -1,0 +1,79 @@
+"""The send flow: refuse what must not go out → send (retried) → summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
+
+from channels import sending
+from channels.errors import PublishError
+from channels.mailer import smtp_settings
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    """What to send and where; no secrets (those are read from the environment inside)."""
+
+    out_dir: Path
+    slug: str
+    site_file: Path
+    db: Path
+    campaign: str = ""
+    to: str = ""
+    retry: sending.Retry = sending.Retry()
+
+
+def _not_user_error(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry crashes and lost connections, never a refusal the user has to fix."""
+    try:
+        state.result()
+    except PublishError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A refusal the user must fix, returned as data so Prefect logs no traceback for it."""
+
+    message: str
+
+
+def deliver(request: SendRequest) -> sending.Summary | Refused | None:
+    """Check, then send the test message or the whole list (the ledger makes this rerunnable)."""
+    try:
+        return _deliver(request)
+    except PublishError as exc:
+        return Refused(str(exc))
+
+
+def _deliver(request: SendRequest) -> sending.Summary | None:
+    edition = sending.load_edition(request.out_dir, request.slug, request.site_file,
+                                   request.campaign)
+    key = sending.signing_key()
+    settings = smtp_settings()
+    if request.to:
+        sending.send_test(edition, request.to, key, settings, request.retry)
+        return None
+    return sending.send_all(request.db, edition, key, settings, request.retry)
+
+
+# A retry re-reads the ledger, so it sends only to those not yet delivered.
+deliver_task = task(deliver, name="deliver", task_run_name="deliver-{request.slug}", retries=2,
+                    retry_delay_seconds=5, retry_condition_fn=_not_user_error,
+                    cache_policy=NO_CACHE)
+
+
+@flow(name="send", log_prints=False)
+def send(request: SendRequest) -> sending.Summary | State | None:
+    """Send one published newsletter; a refusal ends the run in a Failed state."""
+    outcome = deliver_task(request)
+    if isinstance(outcome, Refused):
+        return Failed(message=outcome.message)
+    return outcome

@@ -1,0 +1,100 @@
+"""A real SMTP server on loopback (aiosmtpd) that records what it accepts and can misbehave."""
+
+from __future__ import annotations
+
+import asyncio
+import email.policy
+import socket
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    # aiosmtpd's Controller cannot take port 0: ask the kernel for a free one first.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Faults:
+    """Misbehaviour, by the number of the DATA command (1-based, counting every attempt)."""
+
+    drop_after_accepting: set[int] = field(default_factory=set)  # 250, then hang up
+    data_421: set[int] = field(default_factory=set)
+    rcpt_451_first: int = 0  # the first N RCPT commands get 451
+    rcpt_550: set[str] = field(default_factory=set)  # addresses refused for good
+    hold_at: int = 0  # this DATA waits until ``release`` is set, then answers 451
+    hold_accepts: bool = False  # ... or accepts the message after all
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+class Recorder:
+    """aiosmtpd handler: keeps every accepted message; applies ``Faults``."""
+
+    def __init__(self, faults: Faults | None = None) -> None:
+        self.faults = faults or Faults()
+        self.accepted: list[tuple[str, bytes]] = []
+        self.rcpt_seen: Counter[str] = Counter()
+        self.data_count = 0
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        self.rcpt_seen[address] += 1
+        if sum(self.rcpt_seen.values()) <= self.faults.rcpt_451_first:
+            return "451 4.3.0 Try again later"
+        if address in self.faults.rcpt_550:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.data_count += 1
+        number = self.data_count
+        if number in self.faults.data_421:
+            return "421 4.7.0 Too busy, closing"
+        if number == self.faults.hold_at:
+            self.faults.holding.set()
+            while not self.faults.release.is_set():
+                await asyncio.sleep(0.01)
+            if not self.faults.hold_accepts:
+                return "451 4.3.0 Not accepted: the client went away"
+        with self.lock:
+            self.accepted.extend((rcpt, envelope.content) for rcpt in envelope.rcpt_tos)
+        if number in self.faults.drop_after_accepting:
+            asyncio.get_running_loop().call_soon(server.transport.close)
+        return "250 2.0.0 Accepted"
+
+    def messages(self) -> list[EmailMessage]:
+        return [message_from_bytes(data, policy=email.policy.default)  # type: ignore[misc]
+                for _, data in self.accepted]
+
+    def per_recipient(self) -> Counter[str]:
+        return Counter(rcpt for rcpt, _ in self.accepted)
+
+
+class Server:
+    """Start and stop a ``Recorder`` on 127.0.0.1."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.port = free_port()
+        self.controller = Controller(recorder, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> Server:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.recorder.faults.release.set()
+        self.controller.stop()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port), "SMTP_SECURITY": "none"}
