@@ -42,7 +42,9 @@ def site_url(published):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it
+# is open, which would turn later tests' Prefect calls into coroutines.
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -50,7 +52,7 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def open_page(browser, site_url):
     """Open one of ``PAGES`` at a width, fonts loaded; returns (page, outside requests)."""
     opened = []

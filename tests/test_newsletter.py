@@ -43,9 +43,8 @@ def html(rendered) -> str:
 
 def test_built_like_an_email_developer_builds_it(html):
     found = tags(html)
-    assert found[0] == ("html", {"lang": "en-US", "dir": "ltr", "xmlns": "http://www.w3.org/1999/xhtml",
-                                 "xmlns:v": "urn:schemas-microsoft-com:vml",
-                                 "xmlns:o": "urn:schemas-microsoft-com:office:office"})
+    # No VML namespaces: they fail the W3C checker (tests/test_validator.py).
+    assert found[0] == ("html", {"lang": "en-US", "dir": "ltr"})
     tables = [attrs for tag, attrs in found if tag == "table"]
     assert tables and all(a.get("role") == "presentation" for a in tables)
     assert all(a.get("alt") is not None for tag, a in found if tag == "img")

@@ -65,8 +65,5 @@ def test_web_html_has_no_validator_errors(checked, name):
     assert describe(checked[name]) == []
 
 
-@pytest.mark.xfail(strict=True, reason="newsletter.html (email channel's template) uses the "
-                   "Outlook-only CSS property mso-hide, which the checker reports as an error; "
-                   "remove this mark when the email template no longer does")
 def test_newsletter_html_has_no_validator_errors(checked):
     assert describe(checked["newsletter"]) == []
