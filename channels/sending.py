@@ -27,6 +27,7 @@ from . import subscribers as store
 from .errors import SendRefused
 from .htmltext import visible_text
 from .mailer import Connection, Permanent, SmtpSettings, Temporary
+from .manifest import manifest_problems
 from .messages import Composer, Edition, composer, message_id
 from .site import PLACEHOLDER, Site, load_site
 
@@ -113,6 +114,10 @@ def _passed_report(folder: Path, slug: str, out_dir: Path) -> dict:
     if not email_report.get("passed"):
         raise SendRefused(f"{folder / 'compliance.json'}: the email channel did not pass the "
                           f"disclaimer gate (fix the newsletter and publish it again)")
+    # The evidence: every file must still hash to what the gate checked.
+    tampered = manifest_problems(folder)
+    if tampered:
+        raise SendRefused(tampered[0])
     return report
 
 

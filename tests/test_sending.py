@@ -336,6 +336,15 @@ def test_refused_when_the_email_channel_failed_the_gate(tmp_path, sendable, env)
                     "disclaimer gate (fix the newsletter and publish it again)")
 
 
+def test_refused_when_the_published_newsletter_was_edited_after_the_gate(tmp_path, sendable, env):
+    out = tmp_path / "output"
+    shutil.copytree(sendable[0], out, symlinks=True)
+    eml = out / "gut-brain-axis" / "newsletter.eml"
+    eml.write_bytes(eml.read_bytes().replace(b"988", b"898"))
+    line, _ = refusal(tmp_path, sendable, env, out=out)
+    assert line == f"{eml}: changed since it was checked (publish the article again)"
+
+
 def test_refused_while_site_yaml_has_a_placeholder_address(tmp_path, sendable, env):
     line, _ = refusal(tmp_path, sendable, env, source=SOURCE)
     assert line == (f"{SOURCE / 'site.yaml'} still has PLACEHOLDER values: postal_address, "
