@@ -18,6 +18,7 @@ from .disclaimers import CHANNEL_NAMES, Registry, load_registry
 from .errors import PublishError
 from .gate import Finding, check
 from .markdown import convert
+from .rules import CONTENT
 from .promote import current_files, locked, promote, write_site_file
 from .site import Site, load_site
 
@@ -30,6 +31,7 @@ class Project:
 
     source_dir: Path
     templates_dir: Path
+    max_source_bytes: int = CONTENT.max_source_bytes
 
     @property
     def site_file(self) -> Path:
@@ -101,7 +103,7 @@ def load_settings(project: Project) -> Settings:
 
 def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
     """Load and validate one article and convert its body (the only pandoc HTML call)."""
-    article = load_article(path, settings.site, settings.registry)
+    article = load_article(path, settings.site, settings.registry, project.max_source_bytes)
     body = convert(article.body, article.path)
     required = tuple(
         (name, settings.registry.required(name, article.tags, article.disclaimers))

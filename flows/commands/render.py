@@ -15,6 +15,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--only", default=None, help="comma-separated channels: pdf,email,social,web")
     parser.add_argument("--source-dir", type=Path, default=Path("source"))
     parser.add_argument("--templates", type=Path, default=Path("templates"))
+    parser.add_argument("--max-bytes", type=_size, default=None, metavar="N",
+                        help="largest source file accepted, in bytes (default: 2 MB)")
     parser.set_defaults(run=run)
 
 
@@ -22,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from channels import build, registry
 
     project = build.Project(args.source_dir, args.templates)
+    if args.max_bytes is not None:
+        project = build.Project(args.source_dir, args.templates, args.max_bytes)
     channels = registry.select(args.only)
     paths = list(args.sources) or project.articles()
     if not paths:
@@ -29,10 +33,16 @@ def run(args: argparse.Namespace) -> int:
     # Validate every input before anything starts: bad input never reaches output/.
     settings = build.load_settings(project)
     for path in paths:
-        build.load_article(path, settings.site, settings.registry)
+        build.load_article(path, settings.site, settings.registry, project.max_source_bytes)
     from flows.publish import publish
 
     verdicts = publish(paths, args.out, channels, project)
     for verdict in verdicts:
         print(f"{verdict.status:>9}  {verdict.slug}  → {args.out / verdict.slug}")
     return 0
+
+
+def _size(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number of bytes: {text!r}")
+    return int(text)

@@ -1,0 +1,75 @@
+"""Shape limits on an article body, checked before pandoc so no input can stall a renderer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """Far above any patient handout; low enough that every renderer finishes in seconds."""
+
+    max_word_chars: int = 2_000      # the longest URL we link to is ~200 characters
+    max_headings: int = 500          # the seed article has 8
+    max_nesting: int = 12            # lists and block quotes, counted together
+    max_lines: int = 50_000
+
+
+LIMITS = BodyLimits()
+_WORD = re.compile(r"\S{%d,}" % (LIMITS.max_word_chars + 1))
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^ {0,3}(?:=+|-+)[ \t]*$|<h[1-6]\b", re.MULTILINE | re.IGNORECASE)
+_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def check_body_shape(body: str, body_line: int, name: str, limits: BodyLimits = LIMITS) -> None:
+    """Refuse bodies whose shape would make pandoc or WeasyPrint take minutes.
+
+    Raises:
+        InputError: one line with the file, the line, the measure and the limit.
+    """
+    lines = body.split("\n")
+    if len(lines) > limits.max_lines:
+        raise InputError(name, f"body has {len(lines):,} lines, over the limit of {limits.max_lines:,}",
+                         "split the article")
+    word = _WORD.search(body)
+    if word:
+        line = body_line + body.count("\n", 0, word.start())
+        size = len(re.match(r"\S*", body[word.start():]).group(0))  # type: ignore[union-attr]
+        raise InputError(f"{name}:{line}", f"a {size:,}-character word, over the limit of "
+                         f"{limits.max_word_chars:,}", "add spaces or shorten it")
+    _check_headings(body, name, limits)
+    _check_nesting(lines, body_line, name, limits)
+
+
+def _check_headings(body: str, name: str, limits: BodyLimits) -> None:
+    count = sum(1 for _ in _HEADING.finditer(body))
+    if count > limits.max_headings:
+        raise InputError(name, f"body has {count:,} headings, over the limit of {limits.max_headings:,}",
+                         "split the article")
+
+
+def _check_nesting(lines: list[str], body_line: int, name: str, limits: BodyLimits) -> None:
+    indents: list[int] = []  # indentation of the open list items
+    for number, line in enumerate(lines):
+        depth = _depth(line, indents)
+        if depth > limits.max_nesting:
+            raise InputError(f"{name}:{body_line + number}",
+                             f"lists or quotes nested {depth} levels deep, over the limit of "
+                             f"{limits.max_nesting}", "flatten the structure")
+
+
+def _depth(line: str, indents: list[int]) -> int:
+    """Nesting depth of ``line``: quote markers plus the open list items it sits in."""
+    quotes = len(re.match(r"[ \t>]*", line).group(0).replace(" ", "").replace("\t", ""))  # type: ignore[union-attr]
+    stripped = line.lstrip("> \t")
+    if not stripped:
+        return quotes
+    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+    while indents and indents[-1] >= indent:
+        indents.pop()
+    if _ITEM.match(stripped):
+        indents.append(indent)
+    return quotes + len(indents)
