@@ -24,6 +24,8 @@ KNOWN_KEYS = ("title", "summary", "date", "reviewed", "tags", "disclaimers", "sl
 _ONLY_DIV = re.compile(r"^:{3,}\s*\{[^}]*\.only\b[^}]*\}", re.MULTILINE)
 _CHANNELS_ATTR = re.compile(r"""channels\s*=\s*["']?([^"'}]*)["']?""")
 _MARKUP = re.compile(r"<[A-Za-z!/?]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_BREAK = re.compile(r"[\r\n\u0085\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -191,14 +193,15 @@ class _Fields:
             return ""
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise InputError(self.where(path), f"field '{path}' must be text, not {_kind(value)}")
+        if _CONTROL.search(str(value)) or oneline and _BREAK.search(str(value)):
+            raise InputError(self.where(path), f"field '{path}' contains a line break or control character",
+                             "write it as one plain line")
         value = " ".join(str(value).split())
         markup = _MARKUP.search(value)
         if markup:
             raise InputError(self.where(path), f"field '{path}' contains markup "
                              f"'{value[markup.start():markup.start() + 12]}'; front matter is plain text",
                              "remove the angle brackets")
-        if oneline and any(ord(c) < 32 or c in "\u2028\u2029\x7f" for c in value):
-            raise InputError(self.where(path), f"field '{path}' contains a control character")
         if max_len is not None and len(value) > max_len:
             raise InputError(self.where(path),
                              f"field '{path}' is {len(value)} characters, over the limit of {max_len}",
@@ -292,8 +295,9 @@ def _cta(fields: _Fields) -> Cta | None:
 def _url(fields: _Fields, path: str, schemes: tuple[str, ...], required: bool = True) -> str:
     url = fields.text(path, required=required, oneline=True)
     if url and not url.lower().startswith(schemes):
-        kinds = ", ".join(s.rstrip("/") for s in schemes)
-        raise InputError(fields.where(path), f"{path} must be a {kinds} link, not {url!r}")
+        names = [s.rstrip("/") for s in schemes]
+        kinds = " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+        raise InputError(fields.where(path), f"{path} must be an {kinds} link, not {url!r}")
     if points_to_local_network(url):
         raise InputError(fields.where(path), f"{path} {url!r} points to this machine or the local network",
                          "use the public https:// address")

@@ -19,7 +19,7 @@ _MD_IMAGE_REF = re.compile(r"!\[((?:[^\]\\]|\\.)*)\](?:\[([^\]]*)\])?")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*(<[^>\n]*>|\S+)", re.MULTILINE)
 _MD_LINK = re.compile(r"\]\(\s*(<[^>\n]*>|[^)\s]+)|<((?:https?|ftp|file)://[^>\s]+)>", re.IGNORECASE)
 # Any attribute of raw HTML that can name a URL (the sanitizer drops most; refuse early anyway).
-_HTML_URL = re.compile(r"""\b(src|href|srcset|poster|data|action|formaction|background|xlink:href)\s*=\s*
+_HTML_URL = re.compile(r"""\b(src|href|srcset|poster|action|formaction|background|xlink:href)\s*=\s*
                            (?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE | re.VERBOSE)
 _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa", ".localdomain")
 
