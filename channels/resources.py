@@ -60,7 +60,7 @@ def find_refs(body: str, body_line: int) -> list[Ref]:
         refs.append(Ref(_unbracket(match.group(1) or match.group(2)), line_of(match.start()), False))
     for match in _HTML_URL.finditer(body):
         value = html.unescape(next(g for g in match.groups()[1:] if g is not None))
-        image = match.group(1).lower() != "href"
+        image = match.group(1).lower() in ("src", "srcset", "poster", "background")
         refs.append(Ref(value.strip(), line_of(match.start()), image))
     return refs
 

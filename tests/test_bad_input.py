@@ -1,0 +1,169 @@
+"""The bad and hostile input corpus (tests/cases/): one clear line, or a harmless output."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+from artifacts import read_outputs, unsafe_markup
+from conftest import render_args, run_cli, snapshot
+
+CASES = Path(__file__).with_name("cases")
+EXPECTED = yaml.safe_load((CASES / "expected.yaml").read_text(encoding="utf-8"))
+SECRET_TOKEN = "PMH-SECRET-7f3a9c-do-not-publish"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(SECRET_TOKEN.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def loopback():
+    """A listening HTTP server on 127.0.0.1 that records every request it receives."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, loopback) -> dict[str, str]:
+    """The corpus copied to a temp folder with the secret file and server port filled in."""
+    secret = tmp_path_factory.mktemp("outside") / "patient-records.txt"
+    secret.write_text(SECRET_TOKEN + "\n")
+    target = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(CASES, target, dirs_exist_ok=True)
+    values = {"@SECRET@": str(secret), "@PORT@": str(loopback.server_port)}
+    for path in target.rglob("*.md"):
+        if path.is_file():
+            data = path.read_bytes()
+            for key, value in values.items():
+                data = data.replace(key.encode(), value.encode())
+            path.write_bytes(data)
+    return {"root": str(target), **values}
+
+
+def _expected(kind: str, name: str, corpus: dict[str, str]) -> tuple[int, str, list[str]]:
+    code, message, *extra = EXPECTED[kind][name]
+    values = {**corpus, "@DIR@": str(Path(corpus["root"], kind).resolve())}
+    for key, value in values.items():
+        if key.startswith("@"):
+            message = message.replace(key, value)
+    return code, message, extra
+
+
+def test_corpus_lists_every_case_and_is_big_enough():
+    for kind in ("bad", "hostile"):
+        on_disk = {p.name for p in (CASES / kind).iterdir() if p.name.endswith(".md")}
+        assert on_disk == set(EXPECTED[kind]) - {"missing-file.md"}, kind
+    assert len(EXPECTED["bad"]) + len(EXPECTED["hostile"]) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED["bad"]))
+def test_bad_input_is_one_clear_line_and_leaves_output_alone(name, corpus, published, loopback):
+    code, message, extra = _expected("bad", name, corpus)
+    path = Path(corpus["root"], "bad", name)
+    before = snapshot(published)
+    result = run_cli(*render_args(published, path), *extra)
+    assert result.code == code
+    assert result.err.splitlines() == [f"publish: error: {path}{message}"]
+    assert "Traceback" not in result.err + result.out
+    assert snapshot(published) == before
+    assert loopback.RequestHandlerClass.requests == []
+
+
+def test_debug_flag_shows_the_traceback(corpus, published):
+    path = Path(corpus["root"], "bad", "bad-date.md")
+    result = run_cli("--debug", *render_args(published, path))
+    assert result.code == 2
+    assert "Traceback (most recent call last)" in result.err
+    assert result.err.rstrip().endswith("(write it as YYYY-MM-DD)")
+
+
+def test_a_raised_size_limit_lets_a_large_file_through(corpus, tmp_path):
+    path = Path(corpus["root"], "bad", "over-max-bytes.md")
+    from channels.article import load_article
+    from channels.build import Project, load_settings
+    from conftest import SOURCE, TEMPLATES
+
+    settings = load_settings(Project(SOURCE, TEMPLATES))
+    article = load_article(path, settings.site, settings.registry, max_bytes=10_000)
+    assert article.slug == "over-max-bytes"
+
+
+@pytest.fixture(scope="module")
+def hostile(corpus, tmp_path_factory) -> Path:
+    """Every hostile case published in one real flow run."""
+    out = tmp_path_factory.mktemp("hostile-out")
+    paths = [Path(corpus["root"], "hostile", name) for name in sorted(EXPECTED["hostile"])]
+    result = run_cli(*render_args(out, *paths))
+    assert result.code == 0, result.err
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED["hostile"]))
+def test_hostile_input_is_neutralized_in_every_output(name, hostile, corpus, loopback):
+    code, _, _ = _expected("hostile", name, corpus)
+    assert code == 0
+    outputs = read_outputs(hostile / name.removesuffix(".md"))
+    problems = [p for doc, html in outputs.html.items() for p in unsafe_markup(doc, html)]
+    assert problems == []
+    for part, text in outputs.text.items():
+        lowered = text.lower()
+        for bad in ("<script", "javascript:", "vbscript:", "data:text", corpus["@SECRET@"]):
+            assert bad not in lowered, (part, bad)
+    for file, data in outputs.raw.items():
+        assert SECRET_TOKEN.encode() not in data, file
+        assert b"file://" not in data, file
+        assert f"127.0.0.1:{corpus['@PORT@']}".encode() not in data, file
+    assert b'"passed": true' in outputs.raw["compliance.json"]
+    assert loopback.RequestHandlerClass.requests == []
+
+
+def test_hidden_text_is_made_visible_not_kept_hidden(hostile):
+    outputs = read_outputs(hostile / "hidden-text")
+    for word in ("HIDDEN-ONE", "HIDDEN-TWO", "HIDDEN-THREE", "HIDDEN-FOUR", "HIDDEN-FIVE"):
+        assert word in outputs.text["web main"]
+        assert word in outputs.text["pdf"]
+        assert word in outputs.text["email visible"]
+
+
+def test_content_is_never_evaluated_as_a_template(hostile):
+    outputs = read_outputs(hostile / "template-injection")
+    body = "Math: {{ 7*7 }} and {% for x in range(3) %}LOOP{% endfor %} and {{ config }}"
+    title = "Template {{ 7*7 }} {% if true %}yes{% endif %}"
+    for part in ("web main", "pdf", "eml text/plain", "email visible"):
+        text = " ".join(outputs.text[part].split())
+        assert body in text, part
+        assert title in text, part
+        assert "LOOPLOOP" not in text and "Math: 49" not in text, part
+    assert title in outputs.text["social x"]
+
+
+def test_a_browser_opening_the_hostile_pages_makes_no_request(hostile, loopback):
+    """Real headless Chromium loads each page: nothing reaches the loopback server."""
+    for name in ("css-url-secret", "event-handlers", "iframe-form-object", "meta-base-refresh"):
+        page = (hostile / name / "index.html").resolve()
+        done = subprocess.run(["chromium", *CHROMIUM_FLAGS, "--dump-dom", page.as_uri()],
+                              capture_output=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr[-500:]
+        assert SECRET_TOKEN.encode() not in done.stdout
+    assert loopback.RequestHandlerClass.requests == []
