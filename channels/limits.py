@@ -12,6 +12,7 @@ from .errors import InputError
 class BodyLimits:
     """Far above any patient handout; low enough that every renderer finishes in seconds."""
 
+    max_body_chars: int = 400_000    # ~150 printed pages; the seed article has 10,000
     max_word_chars: int = 2_000      # the longest URL we link to is ~200 characters
     max_headings: int = 500          # the seed article has 8
     max_nesting: int = 12            # lists and block quotes, counted together
@@ -30,6 +31,9 @@ def check_body_shape(body: str, body_line: int, name: str, limits: BodyLimits = 
     Raises:
         InputError: one line with the file, the line, the measure and the limit.
     """
+    if len(body) > limits.max_body_chars:
+        raise InputError(name, f"body is {len(body):,} characters, over the limit of "
+                         f"{limits.max_body_chars:,}", "split the article")
     lines = body.split("\n")
     if len(lines) > limits.max_lines:
         raise InputError(name, f"body has {len(lines):,} lines, over the limit of {limits.max_lines:,}",
