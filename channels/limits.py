@@ -12,7 +12,7 @@ from .errors import InputError
 class BodyLimits:
     """Far above any patient handout; low enough that every renderer finishes in seconds."""
 
-    max_body_chars: int = 400_000    # ~150 printed pages; the seed article has 10,000
+    max_body_chars: int = 400_000    # ~400 PDF pages, rendered in ~30 s; the seed has 10,000
     max_word_chars: int = 2_000      # the longest URL we link to is ~200 characters
     max_headings: int = 500          # the seed article has 8
     max_nesting: int = 12            # lists and block quotes, counted together
@@ -31,21 +31,29 @@ def check_body_shape(body: str, body_line: int, name: str, limits: BodyLimits = 
     Raises:
         InputError: one line with the file, the line, the measure and the limit.
     """
-    if len(body) > limits.max_body_chars:
-        raise InputError(name, f"body is {len(body):,} characters, over the limit of "
-                         f"{limits.max_body_chars:,}", "split the article")
     lines = body.split("\n")
-    if len(lines) > limits.max_lines:
-        raise InputError(name, f"body has {len(lines):,} lines, over the limit of {limits.max_lines:,}",
-                         "split the article")
+    _check_words(body, body_line, name, limits)
+    _check_size(body, len(lines), name, limits)
+    _check_headings(body, name, limits)
+    _check_nesting(lines, body_line, name, limits)
+
+
+def _check_words(body: str, body_line: int, name: str, limits: BodyLimits) -> None:
     word = _WORD.search(body)
     if word:
         line = body_line + body.count("\n", 0, word.start())
         size = len(re.match(r"\S*", body[word.start():]).group(0))  # type: ignore[union-attr]
         raise InputError(f"{name}:{line}", f"a {size:,}-character word, over the limit of "
                          f"{limits.max_word_chars:,}", "add spaces or shorten it")
-    _check_headings(body, name, limits)
-    _check_nesting(lines, body_line, name, limits)
+
+
+def _check_size(body: str, lines: int, name: str, limits: BodyLimits) -> None:
+    if len(body) > limits.max_body_chars:
+        raise InputError(name, f"body is {len(body):,} characters, over the limit of "
+                         f"{limits.max_body_chars:,}", "split the article")
+    if lines > limits.max_lines:
+        raise InputError(name, f"body has {lines:,} lines, over the limit of {limits.max_lines:,}",
+                         "split the article")
 
 
 def _check_headings(body: str, name: str, limits: BodyLimits) -> None:

@@ -82,7 +82,7 @@ def load_yaml(text: str, filename: str, first_line: int = 1) -> YamlDoc:
             where = f"{filename}:{mark.line + first_line}:{mark.column + 1}"
         problem = exc.problem or exc.context or "invalid YAML"
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
-            raise InputError(where, f"YAML tag {_tag(problem)} is not allowed",
+            raise InputError(where, f"invalid YAML: tag {_tag(problem)} is not allowed",
                              "write plain text, lists and mappings only") from None
         raise InputError(where, f"invalid YAML: {problem}", "fix the YAML syntax there") from None
     except yaml.YAMLError as exc:

@@ -167,3 +167,30 @@ def test_a_browser_opening_the_hostile_pages_makes_no_request(hostile, loopback)
         assert done.returncode == 0, done.stderr[-500:]
         assert SECRET_TOKEN.encode() not in done.stdout
     assert loopback.RequestHandlerClass.requests == []
+
+
+def test_the_fetcher_serves_only_the_allowed_folders(tmp_path, corpus, loopback):
+    from channels.fetch import LocalFetcher, RefusedResource
+
+    article_dir = tmp_path / "article"
+    article_dir.mkdir()
+    (article_dir / "ok.png").write_bytes(b"\x89PNG")
+    (article_dir / "link.png").symlink_to(corpus["@SECRET@"])
+    fetcher = LocalFetcher((str(article_dir),))
+    assert fetcher.fetch((article_dir / "ok.png").as_uri()).read() == b"\x89PNG"
+    refused = [Path(corpus["@SECRET@"]).as_uri(), (article_dir / "link.png").as_uri(),
+               f"http://127.0.0.1:{corpus['@PORT@']}/x.png", "https://example.com/x.png",
+               "data:text/plain,hi", "file://otherhost/etc/passwd"]
+    for url in refused:
+        with pytest.raises(RefusedResource):
+            fetcher.fetch(url)
+    assert [r.split(" (")[0] for r in fetcher.refused] == refused
+    assert loopback.RequestHandlerClass.requests == []
+
+
+def test_an_image_next_to_the_article_is_embedded_in_the_pdf(hostile):
+    pdf = hostile / "event-handlers" / "handout.pdf"
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    images = [line.split() for line in listing[2:]]
+    assert [(row[3], row[4]) for row in images] == [("2", "2")]  # pic.png is 2 x 2 pixels
