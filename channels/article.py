@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .disclaimers import CHANNEL_NAMES, Registry
+from .disclaimers import Registry
 from .errors import InputError
-from .limits import check_body_shape
+from .limits import check_body_shape, check_only_divs
 from .resources import check_body_urls, points_to_local_network
 from .rules import CONTENT, PLATFORMS
 from .site import Site
@@ -21,8 +21,6 @@ from .yamlsafe import YamlDoc, load_yaml
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = ("title", "summary", "date", "reviewed", "tags", "disclaimers", "slug", "url",
               "email", "social", "cta")
-_ONLY_DIV = re.compile(r"^:{3,}\s*\{[^}]*\.only\b[^}]*\}", re.MULTILINE)
-_CHANNELS_ATTR = re.compile(r"""channels\s*=\s*["']?([^"'}]*)["']?""")
 _MARKUP = re.compile(r"<[A-Za-z!/?]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029]")
@@ -84,7 +82,7 @@ def load_article(path: Path, site: Site, registry: Registry,
                          "write 'title: ...' and the other fields between the --- lines")
     fields = _Fields(doc, name)
     _check_unknown_keys(fields)
-    _check_only_divs(body, body_line, name)
+    check_only_divs(body, body_line, name)
     check_body_shape(body, body_line, name)
     check_body_urls(body, body_line, name, path.parent)
     slug = fields.slug(path)
@@ -302,18 +300,3 @@ def _url(fields: _Fields, path: str, schemes: tuple[str, ...], required: bool = 
         raise InputError(fields.where(path), f"{path} {url!r} points to this machine or the local network",
                          "use the public https:// address")
     return url
-
-
-def _check_only_divs(body: str, body_line: int, name: str) -> None:
-    for match in _ONLY_DIV.finditer(body):
-        line = body_line + body.count("\n", 0, match.start())
-        attr = _CHANNELS_ATTR.search(match.group(0))
-        names = [n.strip() for n in (attr.group(1) if attr else "").split(",") if n.strip()]
-        if not names:
-            raise InputError(f"{name}:{line}", "'.only' block names no channels",
-                             'write ::: {.only channels="pdf,web"}')
-        for channel in names:
-            if channel not in CHANNEL_NAMES:
-                close = difflib.get_close_matches(channel, CHANNEL_NAMES, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "use " + ", ".join(CHANNEL_NAMES)
-                raise InputError(f"{name}:{line}", f"unknown channel '{channel}' in '.only' block", hint)

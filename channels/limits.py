@@ -1,10 +1,12 @@
-"""Shape limits on an article body, checked before pandoc so no input can stall a renderer."""
+"""Checks on an article body before pandoc: shape limits (so nothing stalls a renderer), .only blocks."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
+from .disclaimers import CHANNEL_NAMES
 from .errors import InputError
 
 
@@ -22,6 +24,8 @@ class BodyLimits:
 LIMITS = BodyLimits()
 _WORD = re.compile(r"\S{%d,}" % (LIMITS.max_word_chars + 1))
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^ {0,3}(?:=+|-+)[ \t]*$|<h[1-6]\b", re.MULTILINE | re.IGNORECASE)
+_ONLY_DIV = re.compile(r"^:{3,}\s*\{[^}]*\.only\b[^}]*\}", re.MULTILINE)
+_CHANNELS_ATTR = re.compile(r"""channels\s*=\s*["']?([^"'}]*)["']?""")
 _ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
@@ -85,3 +89,19 @@ def _depth(line: str, indents: list[int]) -> int:
     if _ITEM.match(stripped):
         indents.append(indent)
     return quotes + len(indents)
+
+
+def check_only_divs(body: str, body_line: int, name: str) -> None:
+    """Every ``.only`` block names known channels (a typo would hide a block everywhere)."""
+    for match in _ONLY_DIV.finditer(body):
+        line = body_line + body.count("\n", 0, match.start())
+        attr = _CHANNELS_ATTR.search(match.group(0))
+        names = [n.strip() for n in (attr.group(1) if attr else "").split(",") if n.strip()]
+        if not names:
+            raise InputError(f"{name}:{line}", "'.only' block names no channels",
+                             'write ::: {.only channels="pdf,web"}')
+        for channel in names:
+            if channel not in CHANNEL_NAMES:
+                close = difflib.get_close_matches(channel, CHANNEL_NAMES, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "use " + ", ".join(CHANNEL_NAMES)
+                raise InputError(f"{name}:{line}", f"unknown channel '{channel}' in '.only' block", hint)
