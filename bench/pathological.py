@@ -28,7 +28,7 @@ CASES = {
 
 
 def run(name: str, body: str, folder: Path) -> tuple[float, int, str]:
-    source = folder / (name.split()[0].lower() + ".md")
+    source = folder / ("case-" + "".join(c for c in name.lower() if c.isalnum())[:20] + ".md")
     source.write_text(FRONT + body, encoding="utf-8")
     began = time.monotonic()
     done = subprocess.run([str(ROOT / ".venv/bin/publish"), "render", str(source), "--out", str(folder / "out"),
