@@ -37,8 +37,8 @@ def check_body_shape(body: str, body_line: int, name: str, limits: BodyLimits = 
     """
     lines = body.split("\n")
     _check_words(body, body_line, name, limits)
-    _check_size(body, len(lines), name, limits)
     _check_headings(body, name, limits)
+    _check_size(body, body.count("\n") + (not body.endswith("\n")), name, limits)
     _check_nesting(lines, body_line, name, limits)
 
 

@@ -16,6 +16,13 @@ from conftest import render_args, run_cli, snapshot
 CASES = Path(__file__).with_name("cases")
 EXPECTED = yaml.safe_load((CASES / "expected.yaml").read_text(encoding="utf-8"))
 SECRET_TOKEN = "PMH-SECRET-7f3a9c-do-not-publish"
+# The pathological inputs the issue names, too big to keep in the repository as they are.
+EXPANSIONS = {
+    "@1MB-WORD@": "a" * 1_000_000,
+    "@500-NESTED-LISTS@": "".join("  " * depth + "- x\n" for depth in range(500)),
+    "@100000-HEADINGS@": "".join(f"## {n}\n" for n in range(100_000)),
+    "@100000-LINES@": "x\n" * 100_000,
+}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -51,7 +58,7 @@ def corpus(tmp_path_factory, loopback) -> dict[str, str]:
     secret.write_text(SECRET_TOKEN + "\n")
     target = tmp_path_factory.mktemp("corpus")
     shutil.copytree(CASES, target, dirs_exist_ok=True)
-    values = {"@SECRET@": str(secret), "@PORT@": str(loopback.server_port)}
+    values = {"@SECRET@": str(secret), "@PORT@": str(loopback.server_port), **EXPANSIONS}
     for path in target.rglob("*.md"):
         if path.is_file():
             data = path.read_bytes()
