@@ -201,3 +201,19 @@ def test_an_image_next_to_the_article_is_embedded_in_the_pdf(hostile):
                              check=True).stdout.splitlines()
     images = [line.split() for line in listing[2:]]
     assert [(row[3], row[4]) for row in images] == [("2", "2")]  # pic.png is 2 x 2 pixels
+
+
+@pytest.mark.parametrize(("dirty", "clean"), [
+    ('<p class="preheader skip-link level2">x</p>', '<p class="level2">x</p>'),
+    ('<p class="sr-only">x</p>', "<p>x</p>"),
+    ('<span style="display:none" hidden>x</span>', "<span>x</span>"),
+    ('<img src="pic.png" width="0" height="1" alt="a">', '<img src="pic.png" alt="a">'),
+    ('<img src="../secret.png"><img src="/etc/x.png"><img src="https://e.example/t.gif">', "<img><img><img>"),
+    ('<a href="https://e.example/" title=" javascript:alert(1)">x</a>',
+     '<a href="https://e.example/" rel="noopener noreferrer">x</a>'),
+    ('<abbr title="data:text/html,x">x</abbr>', "<abbr>x</abbr>"),
+])
+def test_the_sanitizer_removes_hiding_and_dangerous_values(dirty, clean):
+    from channels.sanitize import sanitize_html
+
+    assert sanitize_html(dirty) == clean
