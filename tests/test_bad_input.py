@@ -217,3 +217,27 @@ def test_the_sanitizer_removes_hiding_and_dangerous_values(dirty, clean):
     from channels.sanitize import sanitize_html
 
     assert sanitize_html(dirty) == clean
+
+
+def test_the_pdf_worker_renders_in_a_child_and_keeps_the_fetcher_rules(corpus):
+    from channels.pdf import page_texts
+    from channels.pdfworker import write_pdf
+    from conftest import TEMPLATES
+
+    html = (f'<p>Hello from the child.</p><img src="file://{corpus["@SECRET@"]}">'
+            '<img src="http://127.0.0.1:9/x.png">')
+    result = write_pdf(html, str(TEMPLATES) + "/", (str(TEMPLATES),), "a.md")
+    assert "Hello from the child." in page_texts(result.pdf)[0]
+    assert [r.split(" (")[0] for r in result.refused] == [f"file://{corpus['@SECRET@']}",
+                                                        "http://127.0.0.1:9/x.png"]
+    assert SECRET_TOKEN.encode() not in result.pdf
+
+
+def test_the_pdf_worker_is_stopped_at_its_time_limit():
+    from channels.errors import InputError
+    from channels.pdfworker import write_pdf
+
+    with pytest.raises(InputError) as refused:
+        write_pdf("<p>x</p>" * 20_000, "/", (), "slow.md", timeout_s=0.2)
+    assert str(refused.value) == ("slow.md: pdf: rendering did not finish within 0.2 s "
+                                  "(shorten the article or simplify its tables and lists)")
