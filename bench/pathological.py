@@ -20,7 +20,8 @@ CASES = {
     "500-nested-lists": "".join("  " * i + "- x\n" for i in range(500)),
     "100000-headings": "".join(f"## h{i}\n\n" for i in range(100_000)),
     "12-nested-lists (limit)": "".join("  " * i + "- x\n" for i in range(12)),
-    "500-headings (limit)": PDF_AND_WEB % "".join(f"## Heading {i}\n\nText.\n\n" for i in range(500)),
+    "500-headings (limit)": PDF_AND_WEB % "".join(f"## Heading {i}\n\nText.\n\n"
+                                                  for i in range(500)),
     "199 words of 1,999 chars": PDF_AND_WEB % " ".join(["b" * 1999] * 199),
     "397,000-char body (limit)": PDF_AND_WEB % "".join(f"Paragraph {i} with some words in it.\n\n"
                                                        for i in range(10_200)),
@@ -31,9 +32,9 @@ def run(name: str, body: str, folder: Path) -> tuple[float, int, str]:
     source = folder / ("case-" + "".join(c for c in name.lower() if c.isalnum())[:20] + ".md")
     source.write_text(FRONT + body, encoding="utf-8")
     began = time.monotonic()
-    done = subprocess.run([str(ROOT / ".venv/bin/publish"), "render", str(source), "--out", str(folder / "out"),
-                           "--source-dir", str(ROOT / "source"), "--templates", str(ROOT / "templates")],
-                          capture_output=True, text=True, timeout=300, check=False)
+    command = [str(ROOT / ".venv/bin/publish"), "render", str(source), "--out", str(folder / "out"),
+               "--source-dir", str(ROOT / "source"), "--templates", str(ROOT / "templates")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     last = (done.stdout.strip() or done.stderr.strip()).splitlines()
     outcome = next((line for line in last if line.startswith(("publish:", "published"))), "?")
     return time.monotonic() - began, done.returncode, outcome

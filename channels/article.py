@@ -192,13 +192,15 @@ class _Fields:
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise InputError(self.where(path), f"field '{path}' must be text, not {_kind(value)}")
         if _CONTROL.search(str(value)) or oneline and _BREAK.search(str(value)):
-            raise InputError(self.where(path), f"field '{path}' contains a line break or control character",
+            raise InputError(self.where(path),
+                             f"field '{path}' contains a line break or control character",
                              "write it as one plain line")
         value = " ".join(str(value).split())
         markup = _MARKUP.search(value)
         if markup:
-            raise InputError(self.where(path), f"field '{path}' contains markup "
-                             f"'{value[markup.start():markup.start() + 12]}'; front matter is plain text",
+            snippet = value[markup.start():markup.start() + 12]
+            raise InputError(self.where(path), f"field '{path}' contains markup '{snippet}'; "
+                             "front matter is plain text",
                              "remove the angle brackets")
         if max_len is not None and len(value) > max_len:
             raise InputError(self.where(path),
@@ -297,6 +299,7 @@ def _url(fields: _Fields, path: str, schemes: tuple[str, ...], required: bool = 
         kinds = " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
         raise InputError(fields.where(path), f"{path} must be an {kinds} link, not {url!r}")
     if points_to_local_network(url):
-        raise InputError(fields.where(path), f"{path} {url!r} points to this machine or the local network",
+        raise InputError(fields.where(path),
+                         f"{path} {url!r} points to this machine or the local network",
                          "use the public https:// address")
     return url

@@ -1,4 +1,4 @@
-"""Checks on an article body before pandoc: shape limits (so nothing stalls a renderer), .only blocks."""
+"""Body checks before pandoc: shape limits (so nothing stalls a renderer) and .only blocks."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ class BodyLimits:
 
 
 LIMITS = BodyLimits()
-_WORD = re.compile(r"\S{%d,}" % (LIMITS.max_word_chars + 1))
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^ {0,3}(?:=+|-+)[ \t]*$|<h[1-6]\b", re.MULTILINE | re.IGNORECASE)
+_WORD = re.compile(rf"\S{{{LIMITS.max_word_chars + 1},}}")
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^ {0,3}(?:=+|-+)[ \t]*$|<h[1-6]\b",
+                      re.MULTILINE | re.IGNORECASE)
 _ONLY_DIV = re.compile(r"^:{3,}\s*\{[^}]*\.only\b[^}]*\}", re.MULTILINE)
 _CHANNELS_ATTR = re.compile(r"""channels\s*=\s*["']?([^"'}]*)["']?""")
 _ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -63,7 +64,8 @@ def _check_size(body: str, lines: int, name: str, limits: BodyLimits) -> None:
 def _check_headings(body: str, name: str, limits: BodyLimits) -> None:
     count = sum(1 for _ in _HEADING.finditer(body))
     if count > limits.max_headings:
-        raise InputError(name, f"body has {count:,} headings, over the limit of {limits.max_headings:,}",
+        raise InputError(name, f"body has {count:,} headings, over the limit of "
+                         f"{limits.max_headings:,}",
                          "split the article")
 
 

@@ -58,7 +58,8 @@ def _serve() -> None:
     handler = logging.Handler(logging.WARNING)
     handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
     logging.getLogger("weasyprint").addHandler(handler)
-    document = weasyprint.HTML(string=request["html"], base_url=request["base_url"], url_fetcher=fetcher)
+    document = weasyprint.HTML(string=request["html"], base_url=request["base_url"],
+                               url_fetcher=fetcher)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     header = json.dumps({"warnings": warnings, "refused": fetcher.refused}).encode()
     sys.stdout.buffer.write(header + b"\n" + pdf)

@@ -17,11 +17,13 @@ _MD_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^)\s]+)")
 # ![alt][label], ![label][] and ![label]
 _MD_IMAGE_REF = re.compile(r"!\[((?:[^\]\\]|\\.)*)\](?:\[([^\]]*)\])?")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*(<[^>\n]*>|\S+)", re.MULTILINE)
-_MD_LINK = re.compile(r"\]\(\s*(<[^>\n]*>|[^)\s]+)|<((?:https?|ftp|file)://[^>\s]+)>", re.IGNORECASE)
+_MD_LINK = re.compile(r"\]\(\s*(<[^>\n]*>|[^)\s]+)|<((?:https?|ftp|file)://[^>\s]+)>",
+                      re.IGNORECASE)
 # Any attribute of raw HTML that can name a URL (the sanitizer drops most; refuse early anyway).
 _HTML_URL = re.compile(r"""\b(src|href|srcset|poster|action|formaction|background|xlink:href)\s*=\s*
                            (?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE | re.VERBOSE)
-_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa", ".localdomain")
+_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa",
+                ".localdomain")
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ def check_body_urls(body: str, body_line: int, name: str, article_dir: Path) -> 
     for ref in find_refs(body, body_line):
         where = f"{name}:{ref.line}"
         if points_to_local_network(ref.url):
-            raise InputError(where, f"'{_short(ref.url)}' points to this machine or the local network",
+            raise InputError(where,
+                             f"'{_short(ref.url)}' points to this machine or the local network",
                              "link only to public https:// addresses")
         if ref.image:
             _check_image(ref.url, where, article_dir)
@@ -57,7 +60,8 @@ def find_refs(body: str, body_line: int) -> list[Ref]:
         image = _norm_label(match.group(1)) in image_labels
         refs.append(Ref(_unbracket(match.group(2)), line_of(match.start()), image))
     for match in _MD_LINK.finditer(body):
-        refs.append(Ref(_unbracket(match.group(1) or match.group(2)), line_of(match.start()), False))
+        url = _unbracket(match.group(1) or match.group(2))
+        refs.append(Ref(url, line_of(match.start()), False))
     for match in _HTML_URL.finditer(body):
         value = html.unescape(next(g for g in match.groups()[1:] if g is not None))
         image = match.group(1).lower() in ("src", "srcset", "poster", "background")
@@ -80,7 +84,8 @@ def _check_image(url: str, where: str, article_dir: Path) -> None:
     parsed = urlparse(_clean(url))
     scheme = parsed.scheme.lower()
     if scheme in ("http", "https", "ftp") or url.startswith("//"):
-        raise InputError(where, f"image '{_short(url)}' is on the internet; renderers load only local files",
+        raise InputError(where, f"image '{_short(url)}' is on the internet; "
+                         "renderers load only local files",
                          "save the image next to the article and use its file name")
     if scheme not in ("", "file"):
         raise InputError(where, f"image '{_short(url)}' uses a {scheme}: URL, which is not allowed",

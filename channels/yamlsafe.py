@@ -109,6 +109,7 @@ def _collect_lines(node: yaml.Node, prefix: str, first_line: int, out: dict[str,
 
 
 def _tag(problem: str) -> str:
-    """``'tag:yaml.org,2002:python/object/apply:os.system'`` as the author wrote it (``!!python/...``)."""
+    """``tag:yaml.org,2002:python/...`` as the author wrote it: ``!!python/...``."""
     tag = problem.rpartition("tag ")[2].strip("'\"")
-    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag.removeprefix(prefix) if tag.startswith(prefix) else tag

@@ -97,6 +97,7 @@ def _element_problems(name: str, element: Element) -> list[str]:
         if attr.startswith("on"):
             problems.append(f"{where} handler {attr}")
         compact = re.sub(r"[\x00-\x20]", "", value)
-        if DANGEROUS_URL.match(compact) or (attr in URL_ATTRIBUTES and "javascript:" in compact.lower()):
+        script_url = attr in URL_ATTRIBUTES and "javascript:" in compact.lower()
+        if DANGEROUS_URL.match(compact) or script_url:
             problems.append(f"{where} {attr}={value!r}")
     return problems

@@ -21,7 +21,8 @@ CHANNELS = ("email", "social", "web")  # the PDF adds time, not new ways to publ
 def publish(source: Path, out: Path) -> None:
     settings = build.load_settings(PROJECT)
     prepared = build.prepare(source, settings, PROJECT)
-    results = [build.check_channel(prepared, build.render_channel(prepared, name)) for name in CHANNELS]
+    results = [build.check_channel(prepared, build.render_channel(prepared, name))
+               for name in CHANNELS]
     verdict = build.finalize(prepared, results, out)
     assert verdict.status in ("published", "unchanged"), verdict
 

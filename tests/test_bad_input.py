@@ -107,9 +107,10 @@ def test_debug_flag_shows_the_traceback(corpus, published):
 
 def test_a_raised_size_limit_lets_a_large_file_through(corpus, tmp_path):
     path = Path(corpus["root"], "bad", "over-max-bytes.md")
+    from conftest import SOURCE, TEMPLATES
+
     from channels.article import load_article
     from channels.build import Project, load_settings
-    from conftest import SOURCE, TEMPLATES
 
     settings = load_settings(Project(SOURCE, TEMPLATES))
     article = load_article(path, settings.site, settings.registry, max_bytes=10_000)
@@ -208,7 +209,8 @@ def test_an_image_next_to_the_article_is_embedded_in_the_pdf(hostile):
     ('<p class="sr-only">x</p>', "<p>x</p>"),
     ('<span style="display:none" hidden>x</span>', "<span>x</span>"),
     ('<img src="pic.png" width="0" height="1" alt="a">', '<img src="pic.png" alt="a">'),
-    ('<img src="../secret.png"><img src="/etc/x.png"><img src="https://e.example/t.gif">', "<img><img><img>"),
+    ('<img src="../secret.png"><img src="/etc/x.png"><img src="https://e.example/t.gif">',
+     "<img><img><img>"),
     ('<a href="https://e.example/" title=" javascript:alert(1)">x</a>',
      '<a href="https://e.example/" rel="noopener noreferrer">x</a>'),
     ('<abbr title="data:text/html,x">x</abbr>', "<abbr>x</abbr>"),
@@ -220,9 +222,10 @@ def test_the_sanitizer_removes_hiding_and_dangerous_values(dirty, clean):
 
 
 def test_the_pdf_worker_renders_in_a_child_and_keeps_the_fetcher_rules(corpus):
+    from conftest import TEMPLATES
+
     from channels.pdf import page_texts
     from channels.pdfworker import write_pdf
-    from conftest import TEMPLATES
 
     html = (f'<p>Hello from the child.</p><img src="file://{corpus["@SECRET@"]}">'
             '<img src="http://127.0.0.1:9/x.png">')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -58,8 +59,9 @@ def _versions(tmp: Path) -> tuple[Path, Path]:
     old, new = tmp / "old" / "gut-brain-axis.md", tmp / "new" / "gut-brain-axis.md"
     old.parent.mkdir()
     new.parent.mkdir()
-    old.write_text(text.replace("The gut-brain axis is the two-way", "OLD VERSION. The gut-brain axis is the two-way", 1))
-    new.write_text(text.replace("The gut-brain axis is the two-way", "NEW VERSION. The gut-brain axis is the two-way", 1))
+    opening = "The gut-brain axis is the two-way"
+    old.write_text(text.replace(opening, "OLD VERSION. " + opening, 1))
+    new.write_text(text.replace(opening, "NEW VERSION. " + opening, 1))
     return old, new
 
 
@@ -84,13 +86,11 @@ def test_sigkill_at_any_moment_leaves_the_old_or_the_new_version(driver, tmp_pat
             delay = duration * 4
         pid = driver.start(new, out)
         time.sleep(delay)
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it may have finished already
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         driver.wait()
         now = snapshot(out / "gut-brain-axis")
-        assert now in (old_files, new_files), f"run {run}: a mixed version after a kill at {delay:.3f} s"
+        assert now in (old_files, new_files), f"run {run}: mixed version, killed at {delay:.3f} s"
         seen["old" if now == old_files else "new"] += 1
         if run % 4 == 0:  # a killed run never blocks or spoils the next one
             duration = max(duration, driver.publish(new, out))

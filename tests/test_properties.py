@@ -11,12 +11,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from channels.article import load_article
-from channels.build import Prepared, check_channel, render_channel
 from channels.base import Context
+from channels.build import Prepared, check_channel, render_channel
 from channels.disclaimers import CHANNEL_NAMES
 from channels.errors import InputError, PublishError
 from channels.markdown import convert
 
+TAGS = ["mental-health", "anxiety", "sleep"]
+OPTIONAL = ["disclaimers", "slug", "url", "email", "social", "cta", "extra"]
 CHEAP = ("web", "social")  # PDF and email are covered by the corpus; keep this fast
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -45,9 +47,9 @@ def articles(draw) -> str:
     """Front matter that is usually valid, sometimes broken in one field, plus a body."""
     front = {"title": draw(tame), "summary": draw(tame), "date": "2026-11-20",
              "reviewed": {"by": draw(tame), "on": "2026-11-20"},
-             "tags": draw(st.lists(st.sampled_from(["mental-health", "anxiety", "sleep"]), max_size=3))}
+             "tags": draw(st.lists(st.sampled_from(TAGS), max_size=3))}
     if draw(st.booleans()):
-        key = draw(st.sampled_from([*front, "disclaimers", "slug", "url", "email", "social", "cta", "extra"]))
+        key = draw(st.sampled_from([*front, *OPTIONAL]))
         front[key] = draw(field_values)
     text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
     return f"---\n{text}---\n\n{draw(bodies)}\n"
@@ -72,7 +74,8 @@ def _assert_one_line(exc: PublishError, path: Path) -> None:
 
 @PROPERTY
 @given(source=articles())
-def test_generated_articles_publish_with_every_disclaimer_or_fail_in_one_line(source, project, settings):
+def test_generated_articles_publish_with_all_disclaimers_or_fail_in_one_line(source, project,
+                                                                             settings):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "generated.md")
         path.write_text(source, encoding="utf-8")
