@@ -22,6 +22,9 @@ _MD_LINK = re.compile(r"\]\(\s*(<[^>\n]*>|[^)\s]+)|<((?:https?|ftp|file)://[^>\s
 # Any attribute of raw HTML that can name a URL (the sanitizer drops most; refuse early anyway).
 _HTML_URL = re.compile(r"""\b(src|href|srcset|poster|action|formaction|background|xlink:href)\s*=\s*
                            (?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE | re.VERBOSE)
+# Code blocks and spans, except raw HTML ones ({=html}), which pandoc passes through.
+_CODE = re.compile(r"^(`{3,}|~{3,})(?![^\n]*=html)[^\n]*\n.*?^\1[`~]*[ \t]*$|`[^`\n]+`(?!\{=html)",
+                   re.MULTILINE | re.DOTALL)
 _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa",
                 ".localdomain")
 
@@ -54,6 +57,7 @@ def check_body_urls(body: str, body_line: int, name: str, article_dir: Path) -> 
 def find_refs(body: str, body_line: int) -> list[Ref]:
     """Every image source and link target in the Markdown and its raw HTML."""
     line_of = _LineIndex(body, body_line)
+    body = _CODE.sub(_blank, body)  # code shows URLs as text; offsets and lines are kept
     refs = [Ref(_unbracket(m.group(1)), line_of(m.start()), True) for m in _MD_IMAGE.finditer(body)]
     image_labels = _image_labels(body)
     for match in _REF_DEF.finditer(body):
@@ -120,6 +124,10 @@ def _inet_aton(host: str) -> int:
     for part in parts[:-1]:
         value = value * 256 + part
     return value * 256 ** (5 - len(parts)) + parts[-1]
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def _image_labels(body: str) -> set[str]:

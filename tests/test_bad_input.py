@@ -244,3 +244,9 @@ def test_the_pdf_worker_is_stopped_at_its_time_limit():
         write_pdf("<p>x</p>" * 20_000, "/", (), "slow.md", timeout_s=0.2)
     assert str(refused.value) == ("slow.md: pdf: rendering did not finish within 0.2 s "
                                   "(shorten the article or simplify its tables and lists)")
+
+
+def test_html_in_code_is_shown_as_text_not_refused_or_run(hostile):
+    outputs = read_outputs(hostile / "code-examples")
+    for part in ("web main", "pdf", "eml text/plain"):
+        assert '<img src="example.png" onerror="alert(1)">' in outputs.text[part], part
