@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .disclaimers import CHANNEL_NAMES, Registry
+from .disclaimers import Registry
 from .errors import InputError
+from .limits import check_body_shape, check_only_divs
+from .resources import check_body_urls, points_to_local_network
 from .rules import CONTENT, PLATFORMS
 from .site import Site
 from .yamlsafe import YamlDoc, load_yaml
@@ -19,8 +21,9 @@ from .yamlsafe import YamlDoc, load_yaml
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KNOWN_KEYS = ("title", "summary", "date", "reviewed", "tags", "disclaimers", "slug", "url",
               "email", "social", "cta")
-_ONLY_DIV = re.compile(r"^:{3,}\s*\{[^}]*\.only\b[^}]*\}", re.MULTILINE)
-_CHANNELS_ATTR = re.compile(r"""channels\s*=\s*["']?([^"'}]*)["']?""")
+_MARKUP = re.compile(r"<[A-Za-z!/?]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_BREAK = re.compile(r"[\r\n\u0085\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,15 @@ class Article:
         return dict(self.social).get(platform)
 
 
-def load_article(path: Path, site: Site, registry: Registry) -> Article:
+def load_article(path: Path, site: Site, registry: Registry,
+                 max_bytes: int = CONTENT.max_source_bytes) -> Article:
     """Read, decode and validate one source file.
 
     Raises:
         InputError: one line naming the file, the line or field, and the fix.
     """
     name = str(path)
-    raw = _read_bytes(path, name)
+    raw = _read_bytes(path, name, max_bytes)
     text = _decode(raw, name).replace("\r\n", "\n").replace("\r", "\n")
     front, body, body_line = _split_front_matter(text, name)
     doc = load_yaml(front, name, first_line=2)
@@ -78,7 +82,9 @@ def load_article(path: Path, site: Site, registry: Registry) -> Article:
                          "write 'title: ...' and the other fields between the --- lines")
     fields = _Fields(doc, name)
     _check_unknown_keys(fields)
-    _check_only_divs(body, body_line, name)
+    check_only_divs(body, body_line, name)
+    check_body_shape(body, body_line, name)
+    check_body_urls(body, body_line, name, path.parent)
     slug = fields.slug(path)
     return Article(
         path=name,
@@ -90,7 +96,7 @@ def load_article(path: Path, site: Site, registry: Registry) -> Article:
         reviewed_on=fields.date("reviewed.on"),
         tags=fields.str_list("tags"),
         disclaimers=_disclaimer_ids(fields, registry),
-        url=fields.text("url", required=False) or site.url_for(slug),
+        url=_url(fields, "url", ("https://",), required=False) or site.url_for(slug),
         email_subject=fields.text("email.subject", required=False, oneline=True)
         or fields.text("title", oneline=True),
         email_preheader=fields.text("email.preheader", required=False, oneline=True)
@@ -103,12 +109,12 @@ def load_article(path: Path, site: Site, registry: Registry) -> Article:
     )
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
-        if size > CONTENT.max_source_bytes:
-            raise InputError(name, f"file is {size:,} bytes, over the {CONTENT.max_source_bytes:,}-byte limit",
-                             "split the article or move large media out of the text")
+        if size > max_bytes:
+            raise InputError(name, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+                             "split the article, or raise the limit with --max-bytes")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(name, "no such file", "check the path") from None
@@ -185,9 +191,17 @@ class _Fields:
             return ""
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise InputError(self.where(path), f"field '{path}' must be text, not {_kind(value)}")
+        if _CONTROL.search(str(value)) or oneline and _BREAK.search(str(value)):
+            raise InputError(self.where(path),
+                             f"field '{path}' contains a line break or control character",
+                             "write it as one plain line")
         value = " ".join(str(value).split())
-        if oneline and any(ord(c) < 32 or c in "\u2028\u2029\x7f" for c in value):
-            raise InputError(self.where(path), f"field '{path}' contains a control character")
+        markup = _MARKUP.search(value)
+        if markup:
+            snippet = value[markup.start():markup.start() + 12]
+            raise InputError(self.where(path), f"field '{path}' contains markup '{snippet}'; "
+                             "front matter is plain text",
+                             "remove the angle brackets")
         if max_len is not None and len(value) > max_len:
             raise InputError(self.where(path),
                              f"field '{path}' is {len(value)} characters, over the limit of {max_len}",
@@ -272,24 +286,20 @@ def _social(fields: _Fields) -> tuple[tuple[str, str], ...]:
 def _cta(fields: _Fields) -> Cta | None:
     if fields.get("cta") is None:
         return None
-    url = fields.text("cta.url")
-    if not url.startswith(("https://", "mailto:", "tel:")):
-        raise InputError(fields.where("cta.url"), f"cta.url must be an https:, mailto: or tel: link, not {url!r}")
+    url = _url(fields, "cta.url", ("https://", "mailto:", "tel:"))
     return Cta(text=fields.text("cta.text"), url=url,
                heading=fields.text("cta.heading", required=False),
                body=fields.text("cta.body", required=False))
 
 
-def _check_only_divs(body: str, body_line: int, name: str) -> None:
-    for match in _ONLY_DIV.finditer(body):
-        line = body_line + body.count("\n", 0, match.start())
-        attr = _CHANNELS_ATTR.search(match.group(0))
-        names = [n.strip() for n in (attr.group(1) if attr else "").split(",") if n.strip()]
-        if not names:
-            raise InputError(f"{name}:{line}", "'.only' block names no channels",
-                             'write ::: {.only channels="pdf,web"}')
-        for channel in names:
-            if channel not in CHANNEL_NAMES:
-                close = difflib.get_close_matches(channel, CHANNEL_NAMES, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "use " + ", ".join(CHANNEL_NAMES)
-                raise InputError(f"{name}:{line}", f"unknown channel '{channel}' in '.only' block", hint)
+def _url(fields: _Fields, path: str, schemes: tuple[str, ...], required: bool = True) -> str:
+    url = fields.text(path, required=required, oneline=True)
+    if url and not url.lower().startswith(schemes):
+        names = [s.rstrip("/") for s in schemes]
+        kinds = " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+        raise InputError(fields.where(path), f"{path} must be an {kinds} link, not {url!r}")
+    if points_to_local_network(url):
+        raise InputError(fields.where(path),
+                         f"{path} {url!r} points to this machine or the local network",
+                         "use the public https:// address")
+    return url

@@ -21,6 +21,7 @@ from .lint import ChecksConfig, ContentReport, check_article, load_checks
 from .manifest import NAME as MANIFEST
 from .manifest import build_manifest
 from .markdown import convert
+from .rules import CONTENT
 from .promote import current_files, locked, promote, write_site_file
 from .report import policy_rows, write_html
 from .site import Site, load_site
@@ -35,6 +36,7 @@ class Project:
 
     source_dir: Path
     templates_dir: Path
+    max_source_bytes: int = CONTENT.max_source_bytes
 
     @property
     def site_file(self) -> Path:
@@ -115,7 +117,7 @@ def load_settings(project: Project) -> Settings:
 
 def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
     """Load and validate one article and convert its body (the only pandoc HTML call)."""
-    article = load_article(path, settings.site, settings.registry)
+    article = load_article(path, settings.site, settings.registry, project.max_source_bytes)
     body = convert(article.body, article.path)
     required = tuple(
         (name, settings.registry.required(name, article.tags, article.disclaimers))

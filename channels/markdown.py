@@ -7,11 +7,13 @@ unforgeable comments and cut per channel here); one more makes the plain text.
 from __future__ import annotations
 
 import functools
+import html as html_lib
 import re
 import secrets
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pypandoc
 
@@ -29,18 +31,33 @@ class Body:
 
     marked_html: str
     nonce: str
+    base_dir: str = ""
 
     def html_for(self, channel: str) -> str:
         """Sanitized HTML with only the blocks meant for ``channel``."""
-        return sanitize_html(_cut(self.marked_html, self.nonce, channel))
+        html = sanitize_html(_cut(self.marked_html, self.nonce, channel))
+        if channel == "pdf" and self.base_dir:
+            # The PDF is rendered with templates/ as its base URL, but an article's images
+            # live next to the article: make them absolute (the sanitizer let only
+            # relative paths through, and LocalFetcher still checks every one).
+            html = _IMG_SRC.sub(lambda m: m.group(1) + _file_url(self.base_dir, m.group(2)), html)
+        return html
 
 
-def convert(markdown: str, where: str) -> Body:
-    """Convert the article body to marked HTML (one pandoc call)."""
+def convert(markdown: str, where: str, base_dir: str | None = None) -> Body:
+    """Convert the article body to marked HTML (one pandoc call).
+
+    ``base_dir`` is the folder the body's images are relative to (default: ``where``'s).
+    """
     nonce = secrets.token_hex(8)
     html = _pandoc(markdown, "html5", where,
                    ["--section-divs", "--metadata", f"only_nonce={nonce}"])
-    return Body(html, nonce)
+    folder = base_dir if base_dir is not None else str(Path(where).parent.resolve())
+    return Body(html, nonce, folder)
+
+
+def _file_url(folder: str, src: str) -> str:
+    return html_lib.escape((Path(folder) / unquote(html_lib.unescape(src))).as_uri())
 
 
 def to_plain(markdown: str, channel: str, where: str) -> str:
@@ -72,6 +89,7 @@ def _pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)')
 _MARK = re.compile(r"<!--(/?)only:(?:([^:>]*):)?([0-9a-f]{16})-->")
 
 

@@ -81,6 +81,9 @@ def load_yaml(text: str, filename: str, first_line: int = 1) -> YamlDoc:
         if mark is not None:
             where = f"{filename}:{mark.line + first_line}:{mark.column + 1}"
         problem = exc.problem or exc.context or "invalid YAML"
+        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+            raise InputError(where, f"invalid YAML: tag {_tag(problem)} is not allowed",
+                             "write plain text, lists and mappings only") from None
         raise InputError(where, f"invalid YAML: {problem}", "fix the YAML syntax there") from None
     except yaml.YAMLError as exc:
         raise InputError(filename, f"invalid YAML: {exc}", "fix the YAML syntax") from None
@@ -103,3 +106,10 @@ def _collect_lines(node: yaml.Node, prefix: str, first_line: int, out: dict[str,
             path = f"{prefix}.{index}"
             out[path] = item.start_mark.line + first_line
             _collect_lines(item, path, first_line, out)
+
+
+def _tag(problem: str) -> str:
+    """``tag:yaml.org,2002:python/...`` as the author wrote it: ``!!python/...``."""
+    tag = problem.rpartition("tag ")[2].strip("'\"")
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag.removeprefix(prefix) if tag.startswith(prefix) else tag

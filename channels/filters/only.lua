@@ -43,8 +43,19 @@ local function raw(el)
 end
 
 -- Plain text shows where a link goes; "click here" alone is useless on paper or in text mail.
+-- Only web, mail and phone targets are shown: a javascript: or data: URL must not
+-- become a clickable line in someone's mail client.
+local function shown_target(target)
+  local lower = target:lower()
+  for _, scheme in ipairs({"https://", "http://", "mailto:", "tel:"}) do
+    if lower:sub(1, #scheme) == scheme then return true end
+  end
+  return false
+end
+
 local function link(el)
   if FORMAT ~= "plain" then return nil end
+  if not shown_target(el.target) then return el.content end
   local label = pandoc.utils.stringify(el.content)
   if label == el.target or "mailto:" .. label == el.target then return nil end
   local out = el.content

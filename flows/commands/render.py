@@ -16,6 +16,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--only", default=None, help="comma-separated channels: pdf,email,social,web")
     parser.add_argument("--source-dir", type=Path, default=Path("source"))
     parser.add_argument("--templates", type=Path, default=Path("templates"))
+    parser.add_argument("--max-bytes", type=_size, default=None, metavar="N",
+                        help="largest source file accepted, in bytes (default: 2 MB)")
     parser.set_defaults(run=run)
 
 
@@ -23,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from channels import build, registry
 
     project = build.Project(args.source_dir, args.templates)
+    if args.max_bytes is not None:
+        project = build.Project(args.source_dir, args.templates, args.max_bytes)
     channels = registry.select(args.only)
     paths = list(args.sources) or project.articles()
     if not paths:
@@ -30,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     # Validate every input before anything starts: bad input never reaches output/.
     settings = build.load_settings(project)
     for path in paths:
-        build.load_article(path, settings.site, settings.registry)
+        build.load_article(path, settings.site, settings.registry, project.max_source_bytes)
     from flows.publish import publish
 
     verdicts = publish(paths, args.out, channels, project)
@@ -39,3 +43,9 @@ def run(args: argparse.Namespace) -> int:
         for warning in verdict.warnings:
             print(f"  warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _size(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number of bytes: {text!r}")
+    return int(text)

@@ -1,0 +1,47 @@
+"""Publish with the plain build functions in a forked child per request (for test_crash).
+
+Imports happen once, here; each request line ``SOURCE OUT`` forks a child that
+publishes, prints the child's pid at once and ``done <status>`` when it has ended,
+so the test can SIGKILL the child at any moment without paying for imports.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from channels import build
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = build.Project(ROOT / "source", ROOT / "templates")
+CHANNELS = ("email", "social", "web")  # the PDF adds time, not new ways to publish
+
+
+def publish(source: Path, out: Path) -> None:
+    settings = build.load_settings(PROJECT)
+    prepared = build.prepare(source, settings, PROJECT)
+    results = [build.check_channel(prepared, build.render_channel(prepared, name))
+               for name in CHANNELS]
+    verdict = build.finalize(prepared, results, out)
+    assert verdict.status in ("published", "unchanged"), verdict
+
+
+def serve() -> None:
+    for line in sys.stdin:
+        source, out = line.split()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                publish(Path(source), Path(out))
+                code = 0
+            finally:
+                os._exit(code)
+        print(pid, flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(f"done {status}", flush=True)
+
+
+if __name__ == "__main__":
+    serve()
