@@ -103,6 +103,8 @@ def test_claims_list_is_configurable_and_can_block(tmp_path, settings):
 
 
 def test_image_without_alt_text(tmp_path, settings):
+    for name in ("lake.png", "calm.png"):  # images must exist next to the article
+        (tmp_path / name).write_bytes(b"\x89PNG\r\n\x1a\n")
     report = lint(tmp_path, settings, "Look.\n\n![](lake.png)\n\n![A calm lake](calm.png)")
     assert described(report) == [
         f"{tmp_path}/sample.md:11: the image 'lake.png' has no alt text "
