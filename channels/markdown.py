@@ -33,15 +33,33 @@ class Body:
     nonce: str
     base_dir: str = ""
 
-    def html_for(self, channel: str) -> str:
-        """Sanitized HTML with only the blocks meant for ``channel``."""
+    def html_for(self, channel: str, image_base: str = "") -> str:
+        """Sanitized HTML with only the blocks meant for ``channel``.
+
+        Images: the PDF reads them from the article's folder; the web page and the
+        newsletter point at copies published beside the page (``image_base`` + flat name).
+        """
         html = sanitize_html(_cut(self.marked_html, self.nonce, channel))
         if channel == "pdf" and self.base_dir:
             # The PDF is rendered with templates/ as its base URL, but an article's images
             # live next to the article: make them absolute (the sanitizer let only
             # relative paths through, and LocalFetcher still checks every one).
-            html = _IMG_SRC.sub(lambda m: m.group(1) + _file_url(self.base_dir, m.group(2)), html)
-        return html
+            return _IMG_SRC.sub(lambda m: m.group(1) + _file_url(self.base_dir, m.group(2)), html)
+        return _IMG_SRC.sub(lambda m: m.group(1) + image_base + _flat(m.group(2)), html)
+
+    def image_files(self, channel: str) -> tuple[tuple[str, bytes], ...]:
+        """The images ``channel``'s HTML shows, as files to publish beside the page."""
+        html = sanitize_html(_cut(self.marked_html, self.nonce, channel))
+        sources = dict.fromkeys(m.group(2) for m in _IMG_SRC.finditer(html))
+        folder = Path(self.base_dir)
+        return tuple((_flat(src), (folder / unquote(html_lib.unescape(src))).read_bytes())
+                     for src in sources)
+
+
+def _flat(src: str) -> str:
+    """``img/a b.png`` → ``img-a-b.png``: one folder level, safe in a URL."""
+    name = unquote(html_lib.unescape(src)).strip("/").replace("/", "-")
+    return re.sub(r"[^A-Za-z0-9._-]", "-", name)
 
 
 def convert(markdown: str, where: str, base_dir: str | None = None) -> Body:

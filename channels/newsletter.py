@@ -37,7 +37,7 @@ class Newsletter:
                       web_url=article.url + utm,
                       unsubscribe_url=site.email.unsubscribe_url, container_px=EMAIL.container_px)
         html = _INLINER.inline(render(context.templates_dir, "email/newsletter.html",
-                                      body=context.body.html_for(self.name), **values))
+                                      body=context.body.html_for(self.name, image_base=article.url), **values))
         text = render(context.templates_dir, "email/newsletter.txt",
                       body_text=to_plain(article.body, self.name, article.path), **values)
         if len(html.encode("utf-8")) > EMAIL.max_html_bytes:

@@ -29,7 +29,8 @@ class WebPage:
             json_ld=json_ld(article, context), share=share_image(article, context),
         )
         css = (Path(context.templates_dir) / "web" / STYLESHEET).read_bytes()
-        return Rendered(self.name, ((FILE, html.encode("utf-8")), (STYLESHEET, css)))
+        images = context.body.image_files(self.name)
+        return Rendered(self.name, ((FILE, html.encode("utf-8")), (STYLESHEET, css), *images))
 
     def extract_text(self, rendered: Rendered) -> dict[str, str]:
         css = dict(rendered.files).get(STYLESHEET, b"").decode("utf-8")
