@@ -17,6 +17,8 @@ from .base import Context, Rendered
 from .disclaimers import CHANNEL_NAMES, Registry, load_registry
 from .errors import PublishError
 from .gate import Finding, check
+from .incremental import (BUILD_FILE, Fingerprint, SharedInputs, fingerprint, record, reusable,
+                          shared_inputs)
 from .markdown import convert
 from .promote import current_files, locked, promote, write_site_file
 from .site import Site, load_site
@@ -90,13 +92,18 @@ class Verdict:
 
     slug: str
     path: str
-    status: str  # "published" | "unchanged" | "refused" | "failed"
+    status: str  # "published" | "unchanged" | "reused" | "refused" | "failed"
     problems: tuple[str, ...] = ()
     report_dir: str = ""
 
 
 def load_settings(project: Project) -> Settings:
     return Settings(load_site(project.site_file), load_registry(project.registry_file))
+
+
+def shared_for(project: Project, settings: Settings, channels: tuple[str, ...]) -> SharedInputs:
+    """The inputs every article of this run shares (templates, site, code, tools)."""
+    return shared_inputs(project.templates_dir, settings.site, PIPELINE_VERSION, channels)
 
 
 def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
@@ -158,7 +165,8 @@ def write_site_assets(project: Project, out_dir: Path) -> None:
         write_site_file(out_dir, "assets/page.css", (templates / "web/page.css").read_bytes())
 
 
-def compliance_report(article: Article, results: list[Checked | Failed]) -> bytes:
+def compliance_report(article: Article, results: list[Checked | Failed],
+                      fp: Fingerprint | None = None) -> bytes:
     """``compliance.json``: what was required, where it was found, and the verdict."""
     channels: dict[str, object] = {}
     for result in results:
@@ -177,6 +185,7 @@ def compliance_report(article: Article, results: list[Checked | Failed]) -> byte
         "title": article.title,
         "source_sha256": article.source_sha256,
         "pipeline_version": PIPELINE_VERSION,
+        **({"fingerprint": fp.digest} if fp else {}),
         "passed": all(not isinstance(r, Failed) and r.passed for r in results),
         "channels": channels,
     }
@@ -195,19 +204,21 @@ def problems(results: list[Checked | Failed]) -> tuple[str, ...]:
 
 
 def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
-             partial: bool = False) -> Verdict:
+             partial: bool = False, fp: Fingerprint | None = None) -> Verdict:
     """Promote the article if every channel passed; otherwise keep the refused files aside.
 
     Nothing in ``out_dir`` changes for a refused article: its files and report go to a
     fresh temporary folder, named in the verdict, for the editor to inspect.
     """
     article = prepared.article
-    report = compliance_report(article, results)
+    report = compliance_report(article, results, fp)
     files = {"compliance.json": report}
     for result in results:
         if isinstance(result, Checked):
             files.update(result.rendered.files)
     found = problems(results)
+    if fp and not partial:
+        files[BUILD_FILE] = record(fp, files)
     if partial and not found:
         files = _merge_with_current(out_dir, article.slug, files, [r.channel for r in results])
     if found:
@@ -222,3 +233,30 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
         promote(out_dir, article.slug, files)
     status = "unchanged" if before == files else "published"
     return Verdict(article.slug, article.path, status)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An article's fingerprint and, when its published outputs can be reused, the verdict."""
+
+    path: Path
+    fp: Fingerprint
+    reused: Verdict | None
+
+
+def plan(path: Path, settings: Settings, shared: SharedInputs, out_dir: Path) -> Planned:
+    """Hash the article's inputs and compare with what is published (no pandoc, no render)."""
+    article = load_article(path, settings.site, settings.registry)
+    fp = fingerprint(article, settings.registry, shared)
+    if not reusable(current_files(out_dir, article.slug), fp):
+        return Planned(path, fp, None)
+    return Planned(path, fp, Verdict(article.slug, article.path, "reused"))
+
+
+def build_article(path: Path, settings: Settings, project: Project, channels: tuple[str, ...],
+                  out_dir: Path, fp: Fingerprint | None = None) -> Verdict:
+    """Load, render every channel, check, and promote one article (one task, one process)."""
+    prepared = prepare(path, settings, project)
+    results = [check_channel(prepared, render_channel(prepared, name)) for name in channels]
+    partial = set(channels) != set(CHANNEL_NAMES)
+    return finalize(prepared, results, out_dir, partial, fp)

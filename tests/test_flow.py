@@ -38,7 +38,7 @@ def test_republishing_unchanged_reuses_the_version(tmp_path, published):
     target = os.readlink(out / "gut-brain-axis")
     result = run_cli(*render_args(out, SEED))
     assert result.code == 0, result.err
-    assert "unchanged  gut-brain-axis" in result.out
+    assert "reused  gut-brain-axis" in result.out
     assert os.readlink(out / "gut-brain-axis") == target
 
 
