@@ -46,7 +46,7 @@ def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
             advance(verdict)
     results = [verdicts[path] for path in paths]
     if "web" in channels:
-        assets.submit(project, out_dir).result()
+        assets(project, out_dir)  # called, not submitted: no worker process for a file copy
     # 3. Summarize, then raise at the end so the run is marked failed when anything was refused.
     progress.summary(results, time.monotonic() - started)
     raise_for(results)
