@@ -258,7 +258,7 @@ def main() -> None:
 def report(args: argparse.Namespace, env: dict[str, str], scratch: Path) -> None:
     ephemeral, served = fixed_cost(env, scratch)
     print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; medians of {args.reps} runs for N ≤ 20, 1 run above")
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start; medians of {args.reps} runs for N ≤ 20, 1 run above")
     print(f"fixed cost, one unchanged article: {ephemeral:.1f} s with the ephemeral server, "
           f"{served:.1f} s with a running server (PREFECT_API_URL)\n")
     print(HEADER, flush=True)

@@ -8,23 +8,30 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from channels import build
 from channels.errors import GateRefused, InputError
-from flows import progress
+from flows import pool, progress
+
 
 # Outputs are reused by our own content hash (channels/incremental.py), not cached by
 # Prefect.  One task per article, not per channel: a task costs about 10 ms of
 # orchestration and a channel renders in 10-250 ms, so larger tasks keep the overhead small.
-build_article = task(build.build_article, name="build", task_run_name="build-{path.stem}",
-                     cache_policy=NO_CACHE)
+@task(name="build", task_run_name="build-{path.stem}", cache_policy=NO_CACHE)
+def build_article(path: Path, settings: build.Settings, project: build.Project,
+                  channels: tuple[str, ...], out_dir: Path,
+                  fp: build.Fingerprint) -> build.Verdict:
+    """Render, check and promote one article in a worker process (WeasyPrint is not thread-safe)."""
+    return pool.run(build.build_article, path, settings, project, channels, out_dir, fp)
+
+
 assets = task(build.write_site_assets, name="site-assets", cache_policy=NO_CACHE)
 
 
 @flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
 def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
-            project: build.Project, force: bool = False) -> list[build.Verdict]:
+            project: build.Project, force: bool = False, workers: int = 1) -> list[build.Verdict]:
     """Publish every article in ``paths``; raise at the end if any was refused."""
     started = time.monotonic()
     # 1. Load settings once; hash every article's inputs; keep what is already built.
@@ -36,9 +43,10 @@ def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
         progress.line(verdict, out_dir)
     # 2. Render, check and promote every other article: one task each, run concurrently.
     todo = [p for p in plans if p.path not in verdicts]
-    futures = {build_article.submit(p.path, settings, project, channels, out_dir, p.fp): p.path
-               for p in todo}
-    with progress.bar(len(paths), done=len(verdicts)) as advance:
+    with pool.processes(min(workers, len(todo))), \
+            progress.bar(len(paths), done=len(verdicts)) as advance:
+        futures = {build_article.submit(p.path, settings, project, channels, out_dir, p.fp): p.path
+                   for p in todo}
         for future in as_completed(list(futures)):
             verdict = future.result()
             verdicts[futures[future]] = verdict
@@ -53,17 +61,9 @@ def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
     return results
 
 
-def runner(workers: int, articles: int) -> TaskRunner:
-    """Processes for WeasyPrint (not thread-safe); no pool to start for a single article."""
-    workers = max(1, min(workers, articles))
-    if workers == 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    return ProcessPoolTaskRunner(max_workers=workers, initializer=_warm_up)
-
-
-def _warm_up() -> None:
-    # Each worker pays for its imports once, in parallel, before its first article.
-    import channels.registry  # noqa: F401
+def runner(workers: int, articles: int) -> ThreadPoolTaskRunner:
+    """One thread per worker process: the threads only wait on the processes."""
+    return ThreadPoolTaskRunner(max_workers=max(1, min(workers, articles)))
 
 
 def raise_for(verdicts: list[build.Verdict]) -> None:

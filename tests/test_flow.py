@@ -12,7 +12,7 @@ from channels.build import render_channel
 from channels.registry import CHANNELS
 
 EXPECTED = {"handout.pdf", "newsletter.html", "newsletter.txt", "newsletter.eml", "social.json",
-            "index.html", "compliance.json"}
+            "index.html", "compliance.json", "build.json"}
 
 
 def test_publish_writes_every_output_and_a_passing_report(published):

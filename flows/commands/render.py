@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from flows.publish import publish, runner
 
     publish.with_options(task_runner=runner(args.workers, len(paths)))(
-        paths, args.out, channels, project, force=args.force)
+        paths, args.out, channels, project, force=args.force, workers=args.workers)
     return 0
 
 
