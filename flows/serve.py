@@ -25,7 +25,10 @@ def publish_library(source_dir: str = "source", templates: str = "templates",
     """Publish every article of ``source_dir`` (JSON-able parameters, for schedules and the UI)."""
     project = build.Project(Path(source_dir), Path(templates))
     paths = project.articles()
-    verdicts = publish.with_options(task_runner=runner(workers, len(paths)))(
+    # Loaded from a file by the runner, the subflow's string annotations cannot be resolved
+    # for validation; its parameters are already typed data built right here.
+    subflow = publish.with_options(task_runner=runner(workers, len(paths)), validate_parameters=False)
+    verdicts = subflow(
         paths, Path(out), registry.select(None), project, workers=workers)
     return {status: sum(v.status == status for v in verdicts) for status in
             ("published", "unchanged", "reused")}
