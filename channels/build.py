@@ -17,8 +17,15 @@ from .base import Context, Rendered
 from .disclaimers import CHANNEL_NAMES, Registry, load_registry
 from .errors import PublishError
 from .gate import Finding, check
-from .incremental import (BUILD_FILE, Fingerprint, SharedInputs, fingerprint, record, reusable,
-                          shared_inputs)
+from .incremental import (
+    BUILD_FILE,
+    Fingerprint,
+    SharedInputs,
+    fingerprint,
+    record,
+    reusable,
+    shared_inputs,
+)
 from .markdown import convert
 from .promote import current_files, locked, promote, write_site_file
 from .site import Site, load_site

@@ -52,7 +52,9 @@ def run(fn: Callable[..., T], *args: Any) -> T:
         return fn(*args)
     result = _executor.submit(_guarded, fn, args).result()
     if isinstance(result, _Raised):
-        raise (GateRefused(result.message) if result.exit_code == 1 else InputError("", result.message))
+        if result.exit_code == 1:
+            raise GateRefused(result.message)
+        raise InputError("", result.message)
     return result
 
 

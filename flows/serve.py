@@ -27,7 +27,8 @@ def publish_library(source_dir: str = "source", templates: str = "templates",
     paths = project.articles()
     # Loaded from a file by the runner, the subflow's string annotations cannot be resolved
     # for validation; its parameters are already typed data built right here.
-    subflow = publish.with_options(task_runner=runner(workers, len(paths)), validate_parameters=False)
+    subflow = publish.with_options(task_runner=runner(workers, len(paths)),
+                                   validate_parameters=False)
     verdicts = subflow(
         paths, Path(out), registry.select(None), project, workers=workers)
     return {status: sum(v.status == status for v in verdicts) for status in
@@ -42,8 +43,10 @@ def main() -> None:
     parameters = {"source_dir": str(ROOT / "source"), "templates": str(ROOT / "templates"),
                   "out": str(ROOT / "output")}
     if args.pool:
-        publish_library.from_source(source=str(ROOT), entrypoint="flows/serve.py:publish_library").deploy(
-            name="nightly", work_pool_name=args.pool, cron=args.cron, parameters=parameters)
+        deployable = publish_library.from_source(source=str(ROOT),
+                                                 entrypoint="flows/serve.py:publish_library")
+        deployable.deploy(name="nightly", work_pool_name=args.pool, cron=args.cron,
+                          parameters=parameters)
     else:
         publish_library.serve(name="nightly", cron=args.cron, parameters=parameters)
 

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import SOURCE, TEMPLATES, render_args, run_cli, snapshot
 
 ARTICLE = """---
@@ -189,7 +188,8 @@ def test_force_rebuilds_even_when_nothing_changed(copy):
     assert result.code == 0, result.err
     assert result.out.split()[0] == "published"  # the report names the copy's source path
     after = snapshot(copy / "output/calm")
-    assert json.loads(after["build.json"])["fingerprint"] == json.loads(before["build.json"])["fingerprint"]
+    fingerprints = [json.loads(files["build.json"])["fingerprint"] for files in (before, after)]
+    assert fingerprints[0] == fingerprints[1]
 
 
 def test_workers_must_be_a_positive_number(tmp_path):
@@ -199,3 +199,18 @@ def test_workers_must_be_a_positive_number(tmp_path):
                                   "'0' is not a whole number of at least 1 "
                                   "(see 'publish render --help')")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_process_reports_bad_input_as_the_same_one_line_error(tmp_path, settings):
+    from channels.article import load_article
+    from channels.errors import InputError
+    from flows import pool
+
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: x\n---\nbody\n")
+    with pytest.raises(InputError) as inline:
+        pool.run(load_article, bad, settings.site, settings.registry)
+    with pool.processes(2), pytest.raises(InputError) as pooled:
+        pool.run(load_article, bad, settings.site, settings.registry)
+    assert str(pooled.value) == str(inline.value)
+    assert str(inline.value).startswith(f"{bad}:")
