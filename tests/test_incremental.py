@@ -174,6 +174,9 @@ def test_the_flow_reuses_unchanged_articles_and_republishes_the_changed_one(copy
     assert result.code == 0, result.err
     lines = sorted(line.split()[:2] for line in result.out.splitlines() if "→" in line)
     assert lines == [["published", "food"], ["reused", "calm"], ["reused", "sleep"]]
+    counts = [line for line in result.out.splitlines() if line.startswith("│")][-1]
+    # published, unchanged, reused, refused, failed
+    assert [cell.strip() for cell in counts.split("│")[1:-1]] == ["1", "0", "2", "0", "0"]
     assert os.readlink(copy / "output/calm") == links["calm"]
     assert os.readlink(copy / "output/food") != links["food"]
     assert "A rewritten paragraph" in (copy / "output/food/index.html").read_text()
@@ -214,3 +217,11 @@ def test_a_worker_process_reports_bad_input_as_the_same_one_line_error(tmp_path,
         pool.run(load_article, bad, settings.site, settings.registry)
     assert str(pooled.value) == str(inline.value)
     assert str(inline.value).startswith(f"{bad}:")
+
+
+def test_an_only_run_leaves_nothing_a_full_run_would_reuse(copy):
+    result = run_cli(*render_args(copy / "output", copy / "source/sleep.md",
+                                  source_dir=copy / "source", templates=copy / "templates"),
+                     "--only", "web")
+    assert result.code == 0, result.err
+    assert rebuilt(copy) == {"sleep"}
