@@ -186,8 +186,8 @@ def start_server(home: Path, env: dict[str, str]) -> tuple[subprocess.Popen[byte
 def bench(n: int, reps: int, env: dict[str, str], scratch: Path, naive_too: bool) -> dict[str, Run]:
     lib = scratch / f"n{n}"
     make_library(lib, n)
-    rows: dict[str, list[Run]] = {key: [] for key in
-                                  ("floor", "naive", "cold", "cold1", "warm", "article", "template")}
+    keys = ("floor", "naive", "cold", "cold1", "warm", "article", "template")
+    rows: dict[str, list[Run]] = {key: [] for key in keys}
     for rep in range(reps):
         rows["floor"].append(floor(lib, env, f"floor-{rep}"))
         if naive_too:
@@ -195,7 +195,8 @@ def bench(n: int, reps: int, env: dict[str, str], scratch: Path, naive_too: bool
         rows["cold1"].append(publish(lib, env, f"cold1-{rep}", "--workers", "1"))
         rows["cold"].append(publish(lib, env, f"out-{rep}", "--workers", "2"))
         rows["warm"].append(publish(lib, env, f"out-{rep}", "--workers", "2"))
-        edit(lib / "source" / f"article-{rep % n:03d}.md", "\n## In summary", f"\nEdit {rep}.\n\n## In summary")
+        edited = lib / "source" / f"article-{rep % n:03d}.md"
+        edit(edited, "\n## In summary", f"\nEdit {rep}.\n\n## In summary")
         rows["article"].append(publish(lib, env, f"out-{rep}", "--workers", "2"))
         with open(lib / "templates/pdf/handout.css", "a") as css:
             css.write(f"\n/* bench edit {rep} */\n")
@@ -257,13 +258,16 @@ def main() -> None:
 
 def report(args: argparse.Namespace, env: dict[str, str], scratch: Path) -> None:
     ephemeral, served = fixed_cost(env, scratch)
-    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start; medians of {args.reps} runs for N ≤ 20, 1 run above")
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at start; "
+          f"medians of {args.reps} runs for N ≤ 20, 1 run above")
     print(f"fixed cost, one unchanged article: {ephemeral:.1f} s with the ephemeral server, "
           f"{served:.1f} s with a running server (PREFECT_API_URL)\n")
     print(HEADER, flush=True)
     for n in args.n:
-        print(row(n, bench(n, args.reps if n <= 20 else 1, env, scratch, naive_too=True)), flush=True)
+        reps = args.reps if n <= 20 else 1
+        print(row(n, bench(n, reps, env, scratch, naive_too=True)), flush=True)
 
 
 if __name__ == "__main__":
