@@ -17,9 +17,18 @@ from .base import Context, Rendered
 from .disclaimers import CHANNEL_NAMES, Registry, load_registry
 from .errors import PublishError
 from .gate import Finding, check
-from .lint import ChecksConfig, ContentReport, check_article, load_checks
+from .lint import ChecksConfig, ContentReport, check_article, load_checks, review_expired
 from .manifest import NAME as MANIFEST
 from .manifest import build_manifest
+from .incremental import (
+    BUILD_FILE,
+    Fingerprint,
+    SharedInputs,
+    fingerprint,
+    record,
+    reusable,
+    shared_inputs,
+)
 from .markdown import convert
 from .rules import CONTENT
 from .promote import current_files, locked, promote, write_site_file
@@ -104,7 +113,7 @@ class Verdict:
 
     slug: str
     path: str
-    status: str  # "published" | "unchanged" | "refused" | "failed"
+    status: str  # "published" | "unchanged" | "reused" | "refused" | "failed"
     problems: tuple[str, ...] = ()
     report_dir: str = ""
     warnings: tuple[str, ...] = ()
@@ -113,6 +122,12 @@ class Verdict:
 def load_settings(project: Project) -> Settings:
     return Settings(load_site(project.site_file), load_registry(project.registry_file),
                     load_checks(project.checks_file), tuple(p.stem for p in project.articles()))
+
+
+def shared_for(project: Project, settings: Settings, channels: tuple[str, ...]) -> SharedInputs:
+    """The inputs every article of this run shares (templates, site, code, tools)."""
+    return shared_inputs(project.templates_dir, settings.site, PIPELINE_VERSION, channels,
+                         settings.checks)
 
 
 def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
@@ -159,7 +174,9 @@ def _merge_with_current(out_dir: Path, slug: str, files: dict[str, bytes],
     new = json.loads(files["compliance.json"])
     stale = {f for name, entry in old["channels"].items() if name in channels
              for f in entry.get("files", [])}
-    merged = {name: data for name, data in current.items() if name not in stale}
+    # A partial run leaves no build record: the next full run rebuilds the article.
+    merged = {name: data for name, data in current.items()
+              if name not in stale and name != BUILD_FILE}
     merged.update(files)
     new["channels"] = {**old["channels"], **new["channels"]}
     new["passed"] = all(entry.get("passed") for entry in new["channels"].values())
@@ -179,7 +196,7 @@ def write_site_assets(project: Project, out_dir: Path) -> None:
 
 
 def compliance_report(article: Article, results: list[Checked | Failed],
-                      prepared: Prepared | None = None) -> bytes:
+                      prepared: Prepared | None = None, fp: Fingerprint | None = None) -> bytes:
     """``compliance.json``: what was required, where it was found, and the verdict."""
     channels: dict[str, object] = {}
     for result in results:
@@ -198,6 +215,7 @@ def compliance_report(article: Article, results: list[Checked | Failed],
         "title": article.title,
         "source_sha256": article.source_sha256,
         "pipeline_version": PIPELINE_VERSION,
+        **({"fingerprint": fp.digest} if fp else {}),
         "passed": all(not isinstance(r, Failed) and r.passed for r in results),
         "channels": channels,
     }
@@ -221,14 +239,14 @@ def problems(results: list[Checked | Failed], content: ContentReport | None = No
 
 
 def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
-             partial: bool = False) -> Verdict:
+             partial: bool = False, fp: Fingerprint | None = None) -> Verdict:
     """Promote the article if every channel passed; otherwise keep the refused files aside.
 
     Nothing in ``out_dir`` changes for a refused article: its files and report go to a
     fresh temporary folder, named in the verdict, for the editor to inspect.
     """
     article = prepared.article
-    report = compliance_report(article, results, prepared)
+    report = compliance_report(article, results, prepared, fp)
     files = {"compliance.json": report}
     for result in results:
         if isinstance(result, Checked):
@@ -239,6 +257,9 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
     if partial and not found:
         files = _merge_with_current(out_dir, article.slug, files, [r.channel for r in results])
     files[MANIFEST] = build_manifest(files)
+    if fp and not partial:
+        # Last, so the build record covers every published file, the manifest included.
+        files[BUILD_FILE] = record(fp, files)
     if found:
         refused_dir = Path(tempfile.mkdtemp(prefix=f"publish-refused-{article.slug}-"))
         for name, data in files.items():
@@ -252,3 +273,33 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
     write_html(out_dir)  # output/report.html: every published article's checks
     status = "unchanged" if before == files else "published"
     return Verdict(article.slug, article.path, status, warnings=warnings)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An article's fingerprint and, when its published outputs can be reused, the verdict."""
+
+    path: Path
+    fp: Fingerprint
+    reused: Verdict | None
+
+
+def plan(path: Path, settings: Settings, shared: SharedInputs, out_dir: Path,
+         max_bytes: int | None = None) -> Planned:
+    """Hash the article's inputs and compare with what is published (no pandoc, no render)."""
+    article = load_article(path, settings.site, settings.registry, max_bytes)
+    fp = fingerprint(article, settings.registry, shared)
+    # An expired clinical review must reach the content checks, which then block it.
+    expired = review_expired(article, settings.checks)
+    if expired or not reusable(current_files(out_dir, article.slug), fp):
+        return Planned(path, fp, None)
+    return Planned(path, fp, Verdict(article.slug, article.path, "reused"))
+
+
+def build_article(path: Path, settings: Settings, project: Project, channels: tuple[str, ...],
+                  out_dir: Path, fp: Fingerprint | None = None) -> Verdict:
+    """Load, render every channel, check, and promote one article (one task, one process)."""
+    prepared = prepare(path, settings, project)
+    results = [check_channel(prepared, render_channel(prepared, name)) for name in channels]
+    partial = set(channels) != set(CHANNEL_NAMES)
+    return finalize(prepared, results, out_dir, partial, fp)

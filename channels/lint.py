@@ -115,6 +115,11 @@ def check_article(
     return ContentReport(round(grade, 1), findings)
 
 
+def review_expired(article: Article, config: ChecksConfig, today: dt.date | None = None) -> bool:
+    """Whether the clinical review is older than the configured limit (then publishing blocks)."""
+    return bool(_review_age(article, config, today or dt.date.today()))
+
+
 def _review_age(article: Article, config: ChecksConfig, today: dt.date):  # type: ignore[no-untyped-def]
     limit = _months_before(today, config.review_max_months)
     if article.reviewed_on >= limit:

@@ -1,51 +1,69 @@
-"""The publish flow: load → render (concurrently) → extract and check → report → promote."""
+"""The publish flow: hash → render, check and promote what changed (in processes) → report."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from channels import build
 from channels.errors import GateRefused, InputError
+from flows import pool, progress
 
-# Outputs are checked and promoted by content hash, not cached by Prefect.
-prepare = task(build.prepare, name="prepare", task_run_name="prepare-{path.stem}",
-               cache_policy=NO_CACHE)
-render = task(build.render_channel, name="render",
-              task_run_name="render-{name}-{prepared.article.slug}", cache_policy=NO_CACHE)
-check = task(build.check_channel, name="check",
-             task_run_name="check-{rendered.channel}-{prepared.article.slug}", cache_policy=NO_CACHE)
-finalize = task(build.finalize, name="promote", task_run_name="promote-{prepared.article.slug}",
-                cache_policy=NO_CACHE)
+
+# Outputs are reused by our own content hash (channels/incremental.py), not cached by
+# Prefect.  One task per article, not per channel: a task costs about 10 ms of
+# orchestration and a channel renders in 10-250 ms, so larger tasks keep the overhead small.
+@task(name="build", task_run_name="build-{path.stem}", cache_policy=NO_CACHE)
+def build_article(path: Path, settings: build.Settings, project: build.Project,
+                  channels: tuple[str, ...], out_dir: Path,
+                  fp: build.Fingerprint) -> build.Verdict:
+    """Render, check and promote one article in a worker process (WeasyPrint is not thread-safe)."""
+    return pool.run(build.build_article, path, settings, project, channels, out_dir, fp)
+
+
 assets = task(build.write_site_assets, name="site-assets", cache_policy=NO_CACHE)
 
 
-@flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
+@flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
 def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
-            project: build.Project) -> list[build.Verdict]:
+            project: build.Project, force: bool = False, workers: int = 1) -> list[build.Verdict]:
     """Publish every article in ``paths``; raise at the end if any was refused."""
-    # 1. Load settings once; load and convert every article.
+    started = time.monotonic()
+    # 1. Load settings once; hash every article's inputs; keep what is already built.
     settings = build.load_settings(project)
-    prepared = [prepare.submit(path, settings, project) for path in paths]
-    # 2. Render every channel of every article concurrently.
-    rendered = {(i, name): render.submit(p, name) for i, p in enumerate(prepared) for name in channels}
-    # 3. Read the text back out of each artifact and check the disclaimers.
-    checked = {key: check.submit(prepared[key[0]], future) for key, future in rendered.items()}
-    # 4. Report and promote each article whose every channel passed.
-    partial = set(channels) != set(build.CHANNEL_NAMES)
-    verdicts = [
-        finalize.submit(p, [checked[(i, name)] for name in channels], out_dir, partial)
-        for i, p in enumerate(prepared)
-    ]
-    results = [v.result() for v in verdicts]
+    shared = build.shared_for(project, settings, channels)
+    plans = [build.plan(path, settings, shared, out_dir, project.max_source_bytes) for path in paths]
+    verdicts = {p.path: p.reused for p in plans if p.reused and not force}
+    for verdict in verdicts.values():
+        progress.line(verdict, out_dir)
+    # 2. Render, check and promote every other article: one task each, run concurrently.
+    todo = [p for p in plans if p.path not in verdicts]
+    with pool.processes(min(workers, len(todo))), \
+            progress.bar(len(paths), done=len(verdicts)) as advance:
+        futures = {build_article.submit(p.path, settings, project, channels, out_dir, p.fp): p.path
+                   for p in todo}
+        for future in as_completed(list(futures)):
+            verdict = future.result()
+            verdicts[futures[future]] = verdict
+            progress.line(verdict, out_dir)
+            advance(verdict)
+    results = [verdicts[path] for path in paths]
     if "web" in channels:
-        assets.submit(project, out_dir).result()
-    # 5. Raise at the end so the run is marked failed when anything was refused.
+        assets(project, out_dir)  # called, not submitted: no worker process for a file copy
+    # 3. Summarize, then raise at the end so the run is marked failed when anything was refused.
+    progress.summary(results, time.monotonic() - started)
     raise_for(results)
     return results
+
+
+def runner(workers: int, articles: int) -> ThreadPoolTaskRunner:
+    """One thread per worker process: the threads only wait on the processes."""
+    return ThreadPoolTaskRunner(max_workers=max(1, min(workers, articles)))
 
 
 def raise_for(verdicts: list[build.Verdict]) -> None:

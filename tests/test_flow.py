@@ -13,7 +13,7 @@ from channels.registry import CHANNELS
 
 EXPECTED = {"handout.pdf", "newsletter.html", "newsletter.txt", "newsletter.eml", "social.json",
             "index.html", "compliance.json", "social.csv", "social.md", "share.png",
-            "manifest.json", "page.css"}
+            "manifest.json", "page.css", "build.json"}
 
 
 def test_publish_writes_every_output_and_a_passing_report(published):
@@ -41,7 +41,7 @@ def test_republishing_unchanged_reuses_the_version(tmp_path, published):
     target = os.readlink(out / "gut-brain-axis")
     result = run_cli(*render_args(out, SEED))
     assert result.code == 0, result.err
-    assert "unchanged  gut-brain-axis" in result.out
+    assert "reused  gut-brain-axis" in result.out
     assert os.readlink(out / "gut-brain-axis") == target
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import os
 from pathlib import Path
 
 from channels.errors import InputError
@@ -18,6 +18,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--templates", type=Path, default=Path("templates"))
     parser.add_argument("--max-bytes", type=_size, default=None, metavar="N",
                         help="largest source file accepted, in bytes (default: 2 MB)")
+    parser.add_argument("--workers", type=_positive, default=os.cpu_count() or 1,
+                        help="articles rendered at once, each in its own process (default: cores)")
+    parser.add_argument("--force", action="store_true",
+                        help="rebuild every article even if its inputs are unchanged")
     parser.set_defaults(run=run)
 
 
@@ -35,17 +39,20 @@ def run(args: argparse.Namespace) -> int:
     settings = build.load_settings(project)
     for path in paths:
         build.load_article(path, settings.site, settings.registry, project.max_source_bytes)
-    from flows.publish import publish
+    from flows.publish import publish, runner
 
-    verdicts = publish(paths, args.out, channels, project)
-    for verdict in verdicts:
-        print(f"{verdict.status:>9}  {verdict.slug}  → {args.out / verdict.slug}")
-        for warning in verdict.warnings:
-            print(f"  warning: {warning}", file=sys.stderr)
+    publish.with_options(task_runner=runner(args.workers, len(paths)))(
+        paths, args.out, channels, project, force=args.force, workers=args.workers)
     return 0
 
 
 def _size(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a positive number of bytes: {text!r}")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
     return int(text)
