@@ -285,7 +285,7 @@ class Planned:
 
 
 def plan(path: Path, settings: Settings, shared: SharedInputs, out_dir: Path,
-         max_bytes: int | None = None) -> Planned:
+         max_bytes: int = CONTENT.max_source_bytes) -> Planned:
     """Hash the article's inputs and compare with what is published (no pandoc, no render)."""
     article = load_article(path, settings.site, settings.registry, max_bytes)
     fp = fingerprint(article, settings.registry, shared)

@@ -6,11 +6,12 @@ import time
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from channels import build
+from channels import build, report
 from channels.errors import GateRefused, InputError
 from flows import pool, progress
 
@@ -55,7 +56,11 @@ def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
     results = [verdicts[path] for path in paths]
     if "web" in channels:
         assets(project, out_dir)  # called, not submitted: no worker process for a file copy
-    # 3. Summarize, then raise at the end so the run is marked failed when anything was refused.
+    # 3. Report: the compliance table on the flow run, as output/report.html has it.
+    for key, rows in report.artifact_tables(out_dir).items():
+        create_table_artifact(table=rows, key=key,
+                              description=f"{key}: every published output × disclaimer")
+    # 4. Summarize, then raise at the end so the run is marked failed when anything was refused.
     progress.summary(results, time.monotonic() - started)
     raise_for(results)
     return results

@@ -138,28 +138,18 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, name, message):
     assert result.err == "publish: error: " + message.format(path=path, where=tmp_path) + "\n"
 
 
-def test_report_rows_make_a_prefect_table_artifact(published):
-    """The rows the lead wires into the flow are a valid Prefect table artifact."""
-    from prefect import flow
-    from prefect.artifacts import create_table_artifact
+def test_the_flow_run_carries_the_compliance_table_as_an_artifact(published):
+    """The real publish flow (session fixture) attaches report.html's table to its run."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     from channels.report import artifact_tables
 
-    tables = artifact_tables(published)
-
-    @flow(name="report-artifact-probe")
-    def probe() -> None:
-        for key, rows in tables.items():
-            create_table_artifact(table=rows, key=key, description=f"{key} for the seed")
-
-    probe()
     with get_client(sync_client=True) as client:
-        found = client.read_latest_artifacts(
+        found = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["compliance-report"])))
-    assert found
-    stored = found[0]
-    assert stored.type == "table"
-    assert json.loads(stored.data) == json.loads(json.dumps(tables["compliance-report"]))
-    assert len(tables["compliance-report"]) == 13
+    rows = artifact_tables(published)["compliance-report"]
+    assert len(rows) == 13 and all(row["status"] == "pass" for row in rows)
+    # Other tests' runs add versions of the same key; one of them is this run's table.
+    assert {a.type for a in found} == {"table"}
+    assert json.loads(json.dumps(rows)) in [json.loads(a.data) for a in found]
