@@ -142,12 +142,14 @@ def test_the_flow_run_carries_the_compliance_table_as_an_artifact(published):
     """The real publish flow (session fixture) attaches report.html's table to its run."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
 
     from channels.report import artifact_tables
 
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["compliance-report"])))
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["compliance-report"])),
+            sort=ArtifactSort.CREATED_DESC, limit=50)
     rows = artifact_tables(published)["compliance-report"]
     assert len(rows) == 13 and all(row["status"] == "pass" for row in rows)
     # Other tests' runs add versions of the same key; one of them is this run's table.
