@@ -59,7 +59,10 @@ class Finding:
         return bool(self.found_in)
 
     def describe(self) -> str:
-        where = ", ".join(self.missing_in) if self.missing_in else "the whole output"
+        if self.scope == "any" and len(self.missing_in) > 1:
+            where = f"every part of the output ({self.missing_in[0]} and {len(self.missing_in) - 1} more)"
+        else:
+            where = ", ".join(self.missing_in) if self.missing_in else "the whole output"
         return (f"{self.channel}: the {self.form} '{self.disclaimer}' disclaimer (v{self.version}) "
                 f"is missing from {where}")
 

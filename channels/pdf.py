@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import weasyprint
 from PIL import Image
 
+from . import pdfworker
 from .article import Article
 from .base import Context, Expectation, Rendered
 from .disclaimers import Disclaimer
 from .errors import InputError
 from .fetch import LocalFetcher
+from .pdfworker import PdfResult
 from .pdftext import Margins, conspicuous_pages
 from .qr import handout_url, qr_svg
 from .templating import render
@@ -39,16 +45,12 @@ class PdfHandout:
             disclaimers=required, short_disclaimers=_short(required), margins=MARGINS,
             qr=qr_svg(online, f"QR code: {article.url}"),
         )
-        fetcher = LocalFetcher((context.templates_dir, context.article_dir))
-        document = weasyprint.HTML(
-            string=html, base_url=str(Path(context.templates_dir)) + "/", url_fetcher=fetcher,
-        )
-        with _capture_warnings() as warnings:
-            pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
-        if fetcher.refused:
-            raise InputError(article.path, f"pdf: {fetcher.refused[0]}",
+        roots = (context.templates_dir, context.article_dir)
+        result = write_pdf(html, str(Path(context.templates_dir)) + "/", roots, article.path)
+        if result.refused:
+            raise InputError(article.path, f"pdf: {result.refused[0]}",
                              "use files under templates/ or next to the article")
-        return Rendered(self.name, ((FILE, pdf), *previews(pdf)), tuple(warnings))
+        return Rendered(self.name, ((FILE, result.pdf), *previews(result.pdf)), result.warnings)
 
     def extract_text(self, rendered: Rendered) -> dict[str, str]:
         """Conspicuous text only; "page N" keeps the footer, "document…" is body text.
@@ -66,6 +68,39 @@ class PdfHandout:
         full = [Expectation(d, "full", "any", "document") for d in required]
         short = [Expectation(d, "short", "each", "page ") for d in _short(required)]
         return full + short
+
+
+def write_pdf(html: str, base_url: str, roots: tuple[str, ...], where: str) -> PdfResult:
+    """Render with a time limit: a timer signal in a main thread (worker processes, the
+    preview, tests), else a child process (a flow's task thread cannot take signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        return pdfworker.write_pdf(html, base_url, roots, where)
+    fetcher = LocalFetcher(roots)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    with _capture_warnings() as warnings, _time_limit(pdfworker.PDF_TIMEOUT_S, where):
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    return PdfResult(pdf, tuple(warnings), tuple(fetcher.refused))
+
+
+class _TooSlow(BaseException):
+    """Raised by the timer; a BaseException so no ``except Exception`` inside WeasyPrint eats it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, where: str) -> Iterator[None]:
+    def expire(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TooSlow:
+        raise InputError(where, f"pdf: rendering did not finish within {seconds:g} s",
+                         "shorten the article or simplify its tables and lists") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _short(required: tuple[Disclaimer, ...]) -> tuple[Disclaimer, ...]:

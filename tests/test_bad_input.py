@@ -246,6 +246,17 @@ def test_the_pdf_worker_is_stopped_at_its_time_limit():
                                   "(shorten the article or simplify its tables and lists)")
 
 
+def test_an_in_process_pdf_render_is_stopped_at_its_time_limit(monkeypatch):
+    from channels import pdf, pdfworker
+    from channels.errors import InputError
+
+    monkeypatch.setattr(pdfworker, "PDF_TIMEOUT_S", 0.2)
+    with pytest.raises(InputError) as refused:
+        pdf.write_pdf("<p>x</p>" * 20_000, "/", (), "slow.md")  # main thread: timer signal
+    assert str(refused.value) == ("slow.md: pdf: rendering did not finish within 0.2 s "
+                                  "(shorten the article or simplify its tables and lists)")
+
+
 def test_html_in_code_is_shown_as_text_not_refused_or_run(hostile):
     outputs = read_outputs(hostile / "code-examples")
     for part in ("web main", "pdf", "eml text/plain"):
