@@ -92,7 +92,9 @@ def _time_limit(seconds: float, where: str) -> Iterator[None]:
         raise _TooSlow
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeat every 0.1 s: an exception raised while C code (cffi callbacks) runs is
+    # swallowed there, so the timer keeps firing until one lands in Python code.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     except _TooSlow:

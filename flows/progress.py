@@ -20,8 +20,10 @@ STATUSES = ("published", "unchanged", "reused", "refused", "failed")
 def line(verdict: Verdict, out_dir: Path) -> None:
     """One line per article on stdout, as soon as its outcome is known."""
     print(f"{verdict.status:>9}  {verdict.slug}  → {out_dir / verdict.slug}", flush=True)
-    for warning in verdict.warnings:
-        print(f"  warning: {warning}", file=sys.stderr, flush=True)
+    # Content warnings for what went out; a refusal's one line says what to fix first.
+    if verdict.status in ("published", "unchanged"):
+        for warning in verdict.warnings:
+            print(f"  warning: {warning}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager

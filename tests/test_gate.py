@@ -116,9 +116,8 @@ def test_flow_exits_1_names_channel_and_disclaimer_and_keeps_output(tmp_path, pu
     result = run_cli(*render_args(out, SEED, templates=templates))
 
     assert result.code == 1
-    # Content warnings may come first; the error is the last line, and one line.
-    assert "Traceback" not in result.err
-    line = result.err.strip().splitlines()[-1]
+    line = result.err.strip()
+    assert "\n" not in line and "Traceback" not in line
     assert line.startswith(f"publish: error: {SEED}: refused, nothing published: pdf: the full "
                            "'not-medical-advice' disclaimer (v1) is missing from every part of the output "
                            "(document and 6 more)")
