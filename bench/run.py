@@ -237,9 +237,41 @@ def row(n: int, r: dict[str, Run]) -> str:
     return f"| {n} | " + " | ".join(cells + ratios) + " |"
 
 
+def preview_edit(scratch: Path, reps: int = 5) -> tuple[float, float]:
+    """One article while writing, in one long-lived process as ``publish preview`` runs it.
+
+    Returns the medians of (floor: prepare + render + check, warm) and (a saved edit
+    rebuilt, re-checked and promoted by the preview's ``publish_one``).
+    """
+    sys.path.insert(0, str(ROOT))
+    from channels import build, registry
+    from flows.preview import publish_one
+
+    source = make_library(scratch / "preview", 1)
+    project = build.Project(source, source.parent / "templates")
+    settings = build.load_settings(project)
+    path = project.articles()[0]
+    out = source.parent / "output"
+    publish_one(path, settings, project, out)  # warm: imports, fonts, first render
+    floors, edits = [], []
+    for i in range(reps):
+        started = time.perf_counter()
+        prepared = build.prepare(path, settings, project)
+        for name in registry.CHANNELS:
+            build.check_channel(prepared, build.render_channel(prepared, name))
+        floors.append(time.perf_counter() - started)
+        edit(path, "Researchers are", f"\n\nResearchers (edit {i}) are")
+        started = time.perf_counter()
+        line = publish_one(path, settings, project, out)
+        edits.append(time.perf_counter() - started)
+        assert line.strip().startswith("published"), line
+    return statistics.median(floors), statistics.median(edits)
+
+
 def main() -> None:
     if sys.argv[1:2] == ["floor"]:
         return floor_loop(Path(sys.argv[2]), Path(sys.argv[2]) / sys.argv[3])
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1, 20, 100])
     parser.add_argument("--reps", type=int, default=3, help="repetitions for N ≤ 20 (N > 20: 1)")
@@ -268,6 +300,9 @@ def report(args: argparse.Namespace, env: dict[str, str], scratch: Path) -> None
     for n in args.n:
         reps = args.reps if n <= 20 else 1
         print(row(n, bench(n, reps, env, scratch, naive_too=True)), flush=True)
+    base, rebuilt = preview_edit(scratch)
+    print(f"\none article while writing (publish preview): floor {base:.2f} s, saved edit "
+          f"rebuilt and re-checked {rebuilt:.2f} s, ratio {rebuilt / base:.2f} (target ≤ 3)")
 
 
 if __name__ == "__main__":
