@@ -31,9 +31,9 @@ class _Raised:
 
 @contextlib.contextmanager
 def processes(count: int) -> Iterator[None]:
-    """Run ``run(...)`` calls in ``count`` processes inside this block (inline if count < 2)."""
+    """Run ``run(...)`` calls in ``count`` processes inside this block (inline if count < 1)."""
     global _executor
-    if count < 2:
+    if count < 1:
         yield
         return
     # spawn, not fork: the parent has Prefect's threads and event loop running.

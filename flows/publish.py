@@ -44,7 +44,9 @@ def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
         progress.line(verdict, out_dir)
     # 2. Render, check and promote every other article: one task each, run concurrently.
     todo = [p for p in plans if p.path not in verdicts]
-    with pool.processes(min(workers, len(todo))), \
+    # One article renders right here (no pool to start); more go to worker processes, even
+    # with one worker: there WeasyPrint runs in a main thread, under a cheap timer signal.
+    with pool.processes(min(workers, len(todo)) if len(todo) > 1 else 0), \
             progress.bar(len(paths), done=len(verdicts)) as advance:
         futures = {build_article.submit(p.path, settings, project, channels, out_dir, p.fp): p.path
                    for p in todo}
