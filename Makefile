@@ -31,9 +31,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff mypy
+	$(BIN)/python -m pip install --quiet ruff mypy types-PyYAML
 	$(BIN)/ruff check channels flows tests bench
-	$(BIN)/mypy channels
+	$(BIN)/mypy channels --ignore-missing-imports
 
 clean:
 	rm -rf $(VENV) output/* output/.versions output/.publish.lock

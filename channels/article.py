@@ -19,8 +19,19 @@ from .site import Site
 from .yamlsafe import YamlDoc, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KNOWN_KEYS = ("title", "summary", "date", "reviewed", "tags", "disclaimers", "slug", "url",
-              "email", "social", "cta")
+KNOWN_KEYS = (
+    "title",
+    "summary",
+    "date",
+    "reviewed",
+    "tags",
+    "disclaimers",
+    "slug",
+    "url",
+    "email",
+    "social",
+    "cta",
+)
 _MARKUP = re.compile(r"<[A-Za-z!/?]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BREAK = re.compile(r"[\r\n\u0085\u2028\u2029]")
@@ -65,8 +76,9 @@ class Article:
         return dict(self.social).get(platform)
 
 
-def load_article(path: Path, site: Site, registry: Registry,
-                 max_bytes: int = CONTENT.max_source_bytes) -> Article:
+def load_article(
+    path: Path, site: Site, registry: Registry, max_bytes: int = CONTENT.max_source_bytes
+) -> Article:
     """Read, decode and validate one source file.
 
     Raises:
@@ -78,8 +90,11 @@ def load_article(path: Path, site: Site, registry: Registry,
     front, body, body_line = _split_front_matter(text, name)
     doc = load_yaml(front, name, first_line=2)
     if not isinstance(doc.data, dict):
-        raise InputError(f"{name}:2", "front matter must be a mapping of fields",
-                         "write 'title: ...' and the other fields between the --- lines")
+        raise InputError(
+            f"{name}:2",
+            "front matter must be a mapping of fields",
+            "write 'title: ...' and the other fields between the --- lines",
+        )
     fields = _Fields(doc, name)
     _check_unknown_keys(fields)
     check_only_divs(body, body_line, name)
@@ -113,8 +128,11 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(name, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
-                             "split the article, or raise the limit with --max-bytes")
+            raise InputError(
+                name,
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+                "split the article, or raise the limit with --max-bytes",
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(name, "no such file", "check the path") from None
@@ -131,15 +149,21 @@ def _decode(raw: bytes, name: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(name, "file is UTF-16, not UTF-8", "save it as UTF-8")
     if b"\x00" in raw:
-        raise InputError(name, "file looks binary (it contains NUL bytes), not Markdown text",
-                         "name the .md source file")
+        raise InputError(
+            name,
+            "file looks binary (it contains NUL bytes), not Markdown text",
+            "name the .md source file",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         guess = "Windows-1252 (Latin-1)" if _decodes(raw, "cp1252") else "an unknown encoding"
-        raise InputError(f"{name}:{line}", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); it looks like {guess}",
-                         "re-save the file as UTF-8") from None
+        raise InputError(
+            f"{name}:{line}",
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); it looks like {guess}",
+            "re-save the file as UTF-8",
+        ) from None
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
@@ -152,14 +176,18 @@ def _decodes(raw: bytes, encoding: str) -> bool:
 
 def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
     if not text.startswith("---\n"):
-        raise InputError(f"{name}:1", "missing front matter",
-                         "start the file with a '---' line, the fields, then another '---' line")
+        raise InputError(
+            f"{name}:1",
+            "missing front matter",
+            "start the file with a '---' line, the fields, then another '---' line",
+        )
     match = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
     if match is None:
-        raise InputError(f"{name}:1", "front matter is not closed",
-                         "add a '---' line after the last field")
-    front = text[4: 4 + match.start()]
-    body = text[4 + match.end():].lstrip("\n")
+        raise InputError(
+            f"{name}:1", "front matter is not closed", "add a '---' line after the last field"
+        )
+    front = text[4 : 4 + match.start()]
+    body = text[4 + match.end() :].lstrip("\n")
     body_line = text[: len(text) - len(body)].count("\n") + 1
     return front, body, body_line
 
@@ -181,38 +209,49 @@ class _Fields:
             value = value.get(part)
         return value
 
-    def text(self, path: str, required: bool = True, max_len: int | None = None,
-             oneline: bool = False) -> str:
+    def text(
+        self, path: str, required: bool = True, max_len: int | None = None, oneline: bool = False
+    ) -> str:
         value = self.get(path)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                raise InputError(self.name, f"front matter field '{path}' is required",
-                                 f"add '{path}: ...' to the front matter")
+                raise InputError(
+                    self.name,
+                    f"front matter field '{path}' is required",
+                    f"add '{path}: ...' to the front matter",
+                )
             return ""
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise InputError(self.where(path), f"field '{path}' must be text, not {_kind(value)}")
         if _CONTROL.search(str(value)) or oneline and _BREAK.search(str(value)):
-            raise InputError(self.where(path),
-                             f"field '{path}' contains a line break or control character",
-                             "write it as one plain line")
+            raise InputError(
+                self.where(path),
+                f"field '{path}' contains a line break or control character",
+                "write it as one plain line",
+            )
         value = " ".join(str(value).split())
         markup = _MARKUP.search(value)
         if markup:
-            snippet = value[markup.start():markup.start() + 12]
-            raise InputError(self.where(path), f"field '{path}' contains markup '{snippet}'; "
-                             "front matter is plain text",
-                             "remove the angle brackets")
+            snippet = value[markup.start() : markup.start() + 12]
+            raise InputError(
+                self.where(path),
+                f"field '{path}' contains markup '{snippet}'; front matter is plain text",
+                "remove the angle brackets",
+            )
         if max_len is not None and len(value) > max_len:
-            raise InputError(self.where(path),
-                             f"field '{path}' is {len(value)} characters, over the limit of {max_len}",
-                             f"shorten it by {len(value) - max_len}")
+            raise InputError(
+                self.where(path),
+                f"field '{path}' is {len(value)} characters, over the limit of {max_len}",
+                f"shorten it by {len(value) - max_len}",
+            )
         return value
 
     def date(self, path: str) -> dt.date:
         value = self.get(path)
         if value is None:
-            raise InputError(self.name, f"front matter field '{path}' is required",
-                             f"add '{path}: YYYY-MM-DD'")
+            raise InputError(
+                self.name, f"front matter field '{path}' is required", f"add '{path}: YYYY-MM-DD'"
+            )
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -220,16 +259,22 @@ class _Fields:
         try:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            raise InputError(self.where(path), f"field '{path}' is not a valid date: {value!r}",
-                             "write it as YYYY-MM-DD") from None
+            raise InputError(
+                self.where(path),
+                f"field '{path}' is not a valid date: {value!r}",
+                "write it as YYYY-MM-DD",
+            ) from None
 
     def str_list(self, path: str) -> tuple[str, ...]:
         value = self.get(path)
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise InputError(self.where(path), f"field '{path}' must be a list of text values",
-                             f"write '{path}: [first, second]'")
+            raise InputError(
+                self.where(path),
+                f"field '{path}' must be a list of text values",
+                f"write '{path}: [first, second]'",
+            )
         return tuple(v.strip() for v in value)
 
     def slug(self, path: Path) -> str:
@@ -237,44 +282,61 @@ class _Fields:
         slug = path.stem if value is None else value
         if not isinstance(slug, str) or not SLUG.match(slug):
             where = self.where("slug") if value is not None else self.name
-            raise InputError(where, f"bad slug {slug!r}: only lowercase letters, digits and single hyphens",
-                             "set 'slug: like-this' or rename the file")
+            raise InputError(
+                where,
+                f"bad slug {slug!r}: only lowercase letters, digits and single hyphens",
+                "set 'slug: like-this' or rename the file",
+            )
         return slug
 
 
 def _kind(value: object) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _check_unknown_keys(fields: _Fields) -> None:
     for key in fields.data:
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(KNOWN_KEYS)
+            hint = (
+                f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(KNOWN_KEYS)
+            )
             raise InputError(fields.where(str(key)), f"unknown front matter field '{key}'", hint)
-    for parent, allowed in (("reviewed", ("by", "on")), ("email", ("subject", "preheader")),
-                            ("cta", ("text", "url", "heading", "body")),
-                            ("social", tuple(p.name for p in PLATFORMS))):
+    for parent, allowed in (
+        ("reviewed", ("by", "on")),
+        ("email", ("subject", "preheader")),
+        ("cta", ("text", "url", "heading", "body")),
+        ("social", tuple(p.name for p in PLATFORMS)),
+    ):
         value = fields.get(parent)
         if value is None:
             continue
         if not isinstance(value, dict):
-            raise InputError(fields.where(parent), f"field '{parent}' must be a mapping",
-                             f"write '{parent}:' with {', '.join(allowed)} indented below it")
+            raise InputError(
+                fields.where(parent),
+                f"field '{parent}' must be a mapping",
+                f"write '{parent}:' with {', '.join(allowed)} indented below it",
+            )
         for key in value:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
-                raise InputError(fields.where(f"{parent}.{key}"),
-                                 f"unknown field '{parent}.{key}'", hint)
+                raise InputError(
+                    fields.where(f"{parent}.{key}"), f"unknown field '{parent}.{key}'", hint
+                )
 
 
 def _disclaimer_ids(fields: _Fields, registry: Registry) -> tuple[str, ...]:
     ids = fields.str_list("disclaimers")
     for index, disclaimer_id in enumerate(ids):
         if disclaimer_id not in registry.disclaimers:
-            raise InputError(fields.where(f"disclaimers.{index}"),
-                             f"unknown disclaimer id '{disclaimer_id}'", registry.suggest(disclaimer_id))
+            raise InputError(
+                fields.where(f"disclaimers.{index}"),
+                f"unknown disclaimer id '{disclaimer_id}'",
+                registry.suggest(disclaimer_id),
+            )
     return ids
 
 
@@ -287,9 +349,12 @@ def _cta(fields: _Fields) -> Cta | None:
     if fields.get("cta") is None:
         return None
     url = _url(fields, "cta.url", ("https://", "mailto:", "tel:"))
-    return Cta(text=fields.text("cta.text"), url=url,
-               heading=fields.text("cta.heading", required=False),
-               body=fields.text("cta.body", required=False))
+    return Cta(
+        text=fields.text("cta.text"),
+        url=url,
+        heading=fields.text("cta.heading", required=False),
+        body=fields.text("cta.body", required=False),
+    )
 
 
 def _url(fields: _Fields, path: str, schemes: tuple[str, ...], required: bool = True) -> str:
@@ -299,7 +364,9 @@ def _url(fields: _Fields, path: str, schemes: tuple[str, ...], required: bool = 
         kinds = " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
         raise InputError(fields.where(path), f"{path} must be an {kinds} link, not {url!r}")
     if points_to_local_network(url):
-        raise InputError(fields.where(path),
-                         f"{path} {url!r} points to this machine or the local network",
-                         "use the public https:// address")
+        raise InputError(
+            fields.where(path),
+            f"{path} {url!r} points to this machine or the local network",
+            "use the public https:// address",
+        )
     return url

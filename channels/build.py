@@ -17,9 +17,6 @@ from .base import Context, Rendered
 from .disclaimers import CHANNEL_NAMES, Registry, load_registry
 from .errors import PublishError
 from .gate import Finding, check
-from .lint import ChecksConfig, ContentReport, check_article, load_checks, review_expired
-from .manifest import NAME as MANIFEST
-from .manifest import build_manifest
 from .incremental import (
     BUILD_FILE,
     Fingerprint,
@@ -29,10 +26,13 @@ from .incremental import (
     reusable,
     shared_inputs,
 )
+from .lint import ChecksConfig, ContentReport, check_article, load_checks, review_expired
+from .manifest import NAME as MANIFEST
+from .manifest import build_manifest
 from .markdown import convert
-from .rules import CONTENT
 from .promote import current_files, locked, promote, write_site_file
 from .report import policy_rows, write_html
+from .rules import CONTENT
 from .site import Site, load_site
 from .site_index import write_site
 
@@ -120,14 +120,19 @@ class Verdict:
 
 
 def load_settings(project: Project) -> Settings:
-    return Settings(load_site(project.site_file), load_registry(project.registry_file),
-                    load_checks(project.checks_file), tuple(p.stem for p in project.articles()))
+    return Settings(
+        load_site(project.site_file),
+        load_registry(project.registry_file),
+        load_checks(project.checks_file),
+        tuple(p.stem for p in project.articles()),
+    )
 
 
 def shared_for(project: Project, settings: Settings, channels: tuple[str, ...]) -> SharedInputs:
     """The inputs every article of this run shares (templates, site, code, tools)."""
-    return shared_inputs(project.templates_dir, settings.site, PIPELINE_VERSION, channels,
-                         settings.checks)
+    return shared_inputs(
+        project.templates_dir, settings.site, PIPELINE_VERSION, channels, settings.checks
+    )
 
 
 def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
@@ -138,11 +143,22 @@ def prepare(path: Path, settings: Settings, project: Project) -> Prepared:
         (name, settings.registry.required(name, article.tags, article.disclaimers))
         for name in CHANNEL_NAMES
     )
-    context = Context(settings.site, body, str(project.templates_dir.resolve()),
-                      str(path.parent.resolve()), required)
+    context = Context(
+        settings.site,
+        body,
+        str(project.templates_dir.resolve()),
+        str(path.parent.resolve()),
+        required,
+    )
     crisis = any(d.id == "crisis-988" for _, ds in required for d in ds)
-    content = check_article(article, settings.checks, body.marked_html, settings.site.base_url,
-                            settings.slugs, crisis_line=crisis)
+    content = check_article(
+        article,
+        settings.checks,
+        body.marked_html,
+        settings.site.base_url,
+        settings.slugs,
+        crisis_line=crisis,
+    )
     return Prepared(article, context, content)
 
 
@@ -164,19 +180,25 @@ def check_channel(prepared: Prepared, rendered: Rendered | Failed) -> Checked | 
     return Checked(rendered, tuple(check(rendered.channel, parts, expectations)))
 
 
-def _merge_with_current(out_dir: Path, slug: str, files: dict[str, bytes],
-                        channels: list[str]) -> dict[str, bytes]:
+def _merge_with_current(
+    out_dir: Path, slug: str, files: dict[str, bytes], channels: list[str]
+) -> dict[str, bytes]:
     """For ``--only``: keep the other channels' published files and report entries."""
     current = current_files(out_dir, slug)
     if "compliance.json" not in current:
         return files
     old = json.loads(current["compliance.json"])
     new = json.loads(files["compliance.json"])
-    stale = {f for name, entry in old["channels"].items() if name in channels
-             for f in entry.get("files", [])}
+    stale = {
+        f
+        for name, entry in old["channels"].items()
+        if name in channels
+        for f in entry.get("files", [])
+    }
     # A partial run leaves no build record: the next full run rebuilds the article.
-    merged = {name: data for name, data in current.items()
-              if name not in stale and name != BUILD_FILE}
+    merged = {
+        name: data for name, data in current.items() if name not in stale and name != BUILD_FILE
+    }
     merged.update(files)
     new["channels"] = {**old["channels"], **new["channels"]}
     new["passed"] = all(entry.get("passed") for entry in new["channels"].values())
@@ -190,13 +212,19 @@ def write_site_assets(project: Project, out_dir: Path) -> None:
     with locked(out_dir):
         for font in sorted((templates / "fonts").iterdir()):
             write_site_file(out_dir, f"assets/fonts/{font.name}", font.read_bytes())
-        write_site_file(out_dir, "assets/shared/fonts.css", (templates / "shared/fonts.css").read_bytes())
+        write_site_file(
+            out_dir, "assets/shared/fonts.css", (templates / "shared/fonts.css").read_bytes()
+        )
         write_site_file(out_dir, "assets/page.css", (templates / "web/page.css").read_bytes())
     write_site(out_dir, load_settings(project), str(templates))  # index, feed, sitemap
 
 
-def compliance_report(article: Article, results: list[Checked | Failed],
-                      prepared: Prepared | None = None, fp: Fingerprint | None = None) -> bytes:
+def compliance_report(
+    article: Article,
+    results: list[Checked | Failed],
+    prepared: Prepared | None = None,
+    fp: Fingerprint | None = None,
+) -> bytes:
     """``compliance.json``: what was required, where it was found, and the verdict."""
     channels: dict[str, object] = {}
     for result in results:
@@ -227,7 +255,9 @@ def compliance_report(article: Article, results: list[Checked | Failed],
     return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def problems(results: list[Checked | Failed], content: ContentReport | None = None) -> tuple[str, ...]:
+def problems(
+    results: list[Checked | Failed], content: ContentReport | None = None
+) -> tuple[str, ...]:
     """One line per failed channel, missing disclaimer or blocking content finding."""
     lines: list[str] = [f.describe() for f in content.blocking] if content else []
     for result in results:
@@ -238,8 +268,13 @@ def problems(results: list[Checked | Failed], content: ContentReport | None = No
     return tuple(lines)
 
 
-def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
-             partial: bool = False, fp: Fingerprint | None = None) -> Verdict:
+def finalize(
+    prepared: Prepared,
+    results: list[Checked | Failed],
+    out_dir: Path,
+    partial: bool = False,
+    fp: Fingerprint | None = None,
+) -> Verdict:
     """Promote the article if every channel passed; otherwise keep the refused files aside.
 
     Nothing in ``out_dir`` changes for a refused article: its files and report go to a
@@ -252,8 +287,11 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
         if isinstance(result, Checked):
             files.update(result.rendered.files)
     found = problems(results, prepared.content)
-    warnings = tuple(f.describe() for f in prepared.content.findings
-                     if not f.blocks) if prepared.content else ()
+    warnings = (
+        tuple(f.describe() for f in prepared.content.findings if not f.blocks)
+        if prepared.content
+        else ()
+    )
     if partial and not found:
         files = _merge_with_current(out_dir, article.slug, files, [r.channel for r in results])
     files[MANIFEST] = build_manifest(files)
@@ -265,8 +303,14 @@ def finalize(prepared: Prepared, results: list[Checked | Failed], out_dir: Path,
         for name, data in files.items():
             (refused_dir / name).write_bytes(data)
         failed_input = any(isinstance(r, Failed) and r.exit_code == 2 for r in results)
-        return Verdict(article.slug, article.path, "failed" if failed_input else "refused",
-                       found, str(refused_dir), warnings)
+        return Verdict(
+            article.slug,
+            article.path,
+            "failed" if failed_input else "refused",
+            found,
+            str(refused_dir),
+            warnings,
+        )
     with locked(out_dir):
         before = current_files(out_dir, article.slug)
         promote(out_dir, article.slug, files)
@@ -284,8 +328,13 @@ class Planned:
     reused: Verdict | None
 
 
-def plan(path: Path, settings: Settings, shared: SharedInputs, out_dir: Path,
-         max_bytes: int = CONTENT.max_source_bytes) -> Planned:
+def plan(
+    path: Path,
+    settings: Settings,
+    shared: SharedInputs,
+    out_dir: Path,
+    max_bytes: int = CONTENT.max_source_bytes,
+) -> Planned:
     """Hash the article's inputs and compare with what is published (no pandoc, no render)."""
     article = load_article(path, settings.site, settings.registry, max_bytes)
     fp = fingerprint(article, settings.registry, shared)
@@ -296,8 +345,14 @@ def plan(path: Path, settings: Settings, shared: SharedInputs, out_dir: Path,
     return Planned(path, fp, Verdict(article.slug, article.path, "reused"))
 
 
-def build_article(path: Path, settings: Settings, project: Project, channels: tuple[str, ...],
-                  out_dir: Path, fp: Fingerprint | None = None) -> Verdict:
+def build_article(
+    path: Path,
+    settings: Settings,
+    project: Project,
+    channels: tuple[str, ...],
+    out_dir: Path,
+    fp: Fingerprint | None = None,
+) -> Verdict:
     """Load, render every channel, check, and promote one article (one task, one process)."""
     prepared = prepare(path, settings, project)
     results = [check_channel(prepared, render_channel(prepared, name)) for name in channels]

@@ -47,7 +47,9 @@ class Registry:
             return f"did you mean '{close[0]}'?"
         return "known ids: " + ", ".join(sorted(self.disclaimers))
 
-    def required(self, channel: str, tags: tuple[str, ...], added: tuple[str, ...]) -> tuple[Disclaimer, ...]:
+    def required(
+        self, channel: str, tags: tuple[str, ...], added: tuple[str, ...]
+    ) -> tuple[Disclaimer, ...]:
         """The disclaimers ``channel`` must carry for an article with these tags and additions."""
         ids: list[str] = list(self.always.get(channel, ()))
         for tag in tags:
@@ -64,8 +66,11 @@ def load_registry(path: Path) -> Registry:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise InputError(name, f"cannot read the disclaimer registry: {exc.strerror}",
-                         "restore source/disclaimers.yaml") from None
+        raise InputError(
+            name,
+            f"cannot read the disclaimer registry: {exc.strerror}",
+            "restore source/disclaimers.yaml",
+        ) from None
     doc = load_yaml(text, name)
     if not isinstance(doc.data, dict):
         raise InputError(name, "the registry must be a mapping with 'disclaimers' and 'policy'")
@@ -77,7 +82,9 @@ def load_registry(path: Path) -> Registry:
 def _parse_disclaimers(doc: YamlDoc, name: str) -> dict[str, Disclaimer]:
     raw = doc.data.get("disclaimers")
     if not isinstance(raw, dict) or not raw:
-        raise InputError(f"{name}:{doc.line('disclaimers', 1)}", "'disclaimers' must be a non-empty mapping")
+        raise InputError(
+            f"{name}:{doc.line('disclaimers', 1)}", "'disclaimers' must be a non-empty mapping"
+        )
     result = {}
     for key, entry in raw.items():
         where = f"{name}:{doc.line(f'disclaimers.{key}', 1)}"
@@ -89,9 +96,13 @@ def _parse_disclaimers(doc: YamlDoc, name: str) -> dict[str, Disclaimer]:
         version = entry.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise InputError(where, f"disclaimer '{key}' needs an integer 'version' >= 1")
-        result[str(key)] = Disclaimer(str(key), version, entry["title"].strip(),
-                                      " ".join(entry["text"].split()),
-                                      " ".join(entry["short"].split()))
+        result[str(key)] = Disclaimer(
+            str(key),
+            version,
+            entry["title"].strip(),
+            " ".join(entry["text"].split()),
+            " ".join(entry["short"].split()),
+        )
     return result
 
 
@@ -111,9 +122,11 @@ def _parse_policy(doc: YamlDoc, name: str, known: dict[str, Disclaimer]):  # typ
     always = {ch: ids(f"policy.always.{ch}", v) for ch, v in (policy.get("always") or {}).items()}
     unknown = set(always) - set(CHANNEL_NAMES)
     if unknown:
-        raise InputError(f"{name}:{doc.line('policy.always', 1)}",
-                         f"unknown channel '{sorted(unknown)[0]}' in policy.always",
-                         "use one of " + ", ".join(CHANNEL_NAMES))
+        raise InputError(
+            f"{name}:{doc.line('policy.always', 1)}",
+            f"unknown channel '{sorted(unknown)[0]}' in policy.always",
+            "use one of " + ", ".join(CHANNEL_NAMES),
+        )
     by_tag = {str(t): ids(f"policy.tags.{t}", v) for t, v in (policy.get("tags") or {}).items()}
     adds_to = ids("policy.article_adds_to", policy.get("article_adds_to", list(CHANNEL_NAMES)))
     return always, by_tag, adds_to

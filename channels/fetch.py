@@ -8,7 +8,6 @@ from urllib.parse import unquote, urlparse
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-
 mimetypes.add_type("font/woff2", ".woff2")
 mimetypes.add_type("text/css", ".css")
 

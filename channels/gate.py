@@ -14,11 +14,28 @@ from dataclasses import asdict, dataclass
 
 from .base import Expectation
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-                         "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-                         "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-                         "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-                         "\u2212": "-", "\u2011": "-"})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2011": "-",
+    }
+)
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -60,11 +77,14 @@ class Finding:
 
     def describe(self) -> str:
         if self.scope == "any" and len(self.missing_in) > 1:
-            where = f"every part of the output ({self.missing_in[0]} and {len(self.missing_in) - 1} more)"
+            more = len(self.missing_in) - 1
+            where = f"every part of the output ({self.missing_in[0]} and {more} more)"
         else:
             where = ", ".join(self.missing_in) if self.missing_in else "the whole output"
-        return (f"{self.channel}: the {self.form} '{self.disclaimer}' disclaimer (v{self.version}) "
-                f"is missing from {where}")
+        return (
+            f"{self.channel}: the {self.form} '{self.disclaimer}' disclaimer (v{self.version}) "
+            f"is missing from {where}"
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "passed": self.passed}
@@ -85,8 +105,12 @@ def join_pages(pages: list[str]) -> str:
         return "\n".join(pages)
     split = [page.splitlines() for page in pages]
     running = set.intersection(*({_shape(line) for line in lines} for lines in split))
-    kept = [line for lines in split for line in lines
-            if _shape(line) not in running and not _LIST_MARKER.match(line)]
+    kept = [
+        line
+        for lines in split
+        for line in lines
+        if _shape(line) not in running and not _LIST_MARKER.match(line)
+    ]
     return "\n".join(kept)
 
 
@@ -113,6 +137,15 @@ def check(channel: str, parts: dict[str, str], expectations: list[Expectation]) 
             missing = ()
         if not names:
             missing = (exp.parts or "every part",)
-        findings.append(Finding(channel, exp.disclaimer.id, exp.disclaimer.version, exp.form,
-                                exp.scope, found, missing))
+        findings.append(
+            Finding(
+                channel,
+                exp.disclaimer.id,
+                exp.disclaimer.version,
+                exp.form,
+                exp.scope,
+                found,
+                missing,
+            )
+        )
     return findings

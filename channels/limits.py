@@ -14,17 +14,18 @@ from .errors import InputError
 class BodyLimits:
     """Far above any patient handout; low enough that every renderer finishes in seconds."""
 
-    max_body_chars: int = 400_000    # ~400 PDF pages, rendered in ~30 s; the seed has 10,000
-    max_word_chars: int = 2_000      # the longest URL we link to is ~200 characters
-    max_headings: int = 500          # the seed article has 8
-    max_nesting: int = 12            # lists and block quotes, counted together
+    max_body_chars: int = 400_000  # ~400 PDF pages, rendered in ~30 s; the seed has 10,000
+    max_word_chars: int = 2_000  # the longest URL we link to is ~200 characters
+    max_headings: int = 500  # the seed article has 8
+    max_nesting: int = 12  # lists and block quotes, counted together
     max_lines: int = 50_000
 
 
 LIMITS = BodyLimits()
 _WORD = re.compile(rf"\S{{{LIMITS.max_word_chars + 1},}}")
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^ {0,3}(?:=+|-+)[ \t]*$|<h[1-6]\b",
-                      re.MULTILINE | re.IGNORECASE)
+_HEADING = re.compile(
+    r"^ {0,3}#{1,6}(?:[ \t]|$)|^ {0,3}(?:=+|-+)[ \t]*$|<h[1-6]\b", re.MULTILINE | re.IGNORECASE
+)
 _ONLY_DIV = re.compile(r"^:{3,}\s*\{[^}]*\.only\b[^}]*\}", re.MULTILINE)
 _CHANNELS_ATTR = re.compile(r"""channels\s*=\s*["']?([^"'}]*)["']?""")
 _ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -47,26 +48,37 @@ def _check_words(body: str, body_line: int, name: str, limits: BodyLimits) -> No
     word = _WORD.search(body)
     if word:
         line = body_line + body.count("\n", 0, word.start())
-        size = len(re.match(r"\S*", body[word.start():]).group(0))  # type: ignore[union-attr]
-        raise InputError(f"{name}:{line}", f"a {size:,}-character word, over the limit of "
-                         f"{limits.max_word_chars:,}", "add spaces or shorten it")
+        size = len(re.match(r"\S*", body[word.start() :]).group(0))  # type: ignore[union-attr]
+        raise InputError(
+            f"{name}:{line}",
+            f"a {size:,}-character word, over the limit of {limits.max_word_chars:,}",
+            "add spaces or shorten it",
+        )
 
 
 def _check_size(body: str, lines: int, name: str, limits: BodyLimits) -> None:
     if len(body) > limits.max_body_chars:
-        raise InputError(name, f"body is {len(body):,} characters, over the limit of "
-                         f"{limits.max_body_chars:,}", "split the article")
+        raise InputError(
+            name,
+            f"body is {len(body):,} characters, over the limit of {limits.max_body_chars:,}",
+            "split the article",
+        )
     if lines > limits.max_lines:
-        raise InputError(name, f"body has {lines:,} lines, over the limit of {limits.max_lines:,}",
-                         "split the article")
+        raise InputError(
+            name,
+            f"body has {lines:,} lines, over the limit of {limits.max_lines:,}",
+            "split the article",
+        )
 
 
 def _check_headings(body: str, name: str, limits: BodyLimits) -> None:
     count = sum(1 for _ in _HEADING.finditer(body))
     if count > limits.max_headings:
-        raise InputError(name, f"body has {count:,} headings, over the limit of "
-                         f"{limits.max_headings:,}",
-                         "split the article")
+        raise InputError(
+            name,
+            f"body has {count:,} headings, over the limit of {limits.max_headings:,}",
+            "split the article",
+        )
 
 
 def _check_nesting(lines: list[str], body_line: int, name: str, limits: BodyLimits) -> None:
@@ -74,9 +86,12 @@ def _check_nesting(lines: list[str], body_line: int, name: str, limits: BodyLimi
     for number, line in enumerate(lines):
         depth = _depth(line, indents)
         if depth > limits.max_nesting:
-            raise InputError(f"{name}:{body_line + number}",
-                             f"lists or quotes nested {depth} levels deep, over the limit of "
-                             f"{limits.max_nesting}", "flatten the structure")
+            raise InputError(
+                f"{name}:{body_line + number}",
+                f"lists or quotes nested {depth} levels deep, over the limit of "
+                f"{limits.max_nesting}",
+                "flatten the structure",
+            )
 
 
 def _depth(line: str, indents: list[int]) -> int:
@@ -100,10 +115,15 @@ def check_only_divs(body: str, body_line: int, name: str) -> None:
         attr = _CHANNELS_ATTR.search(match.group(0))
         names = [n.strip() for n in (attr.group(1) if attr else "").split(",") if n.strip()]
         if not names:
-            raise InputError(f"{name}:{line}", "'.only' block names no channels",
-                             'write ::: {.only channels="pdf,web"}')
+            raise InputError(
+                f"{name}:{line}",
+                "'.only' block names no channels",
+                'write ::: {.only channels="pdf,web"}',
+            )
         for channel in names:
             if channel not in CHANNEL_NAMES:
                 close = difflib.get_close_matches(channel, CHANNEL_NAMES, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "use " + ", ".join(CHANNEL_NAMES)
-                raise InputError(f"{name}:{line}", f"unknown channel '{channel}' in '.only' block", hint)
+                raise InputError(
+                    f"{name}:{line}", f"unknown channel '{channel}' in '.only' block", hint
+                )

@@ -52,8 +52,9 @@ class Body:
         html = sanitize_html(_cut(self.marked_html, self.nonce, channel))
         sources = dict.fromkeys(m.group(2) for m in _IMG_SRC.finditer(html))
         folder = Path(self.base_dir)
-        return tuple((_flat(src), (folder / unquote(html_lib.unescape(src))).read_bytes())
-                     for src in sources)
+        return tuple(
+            (_flat(src), (folder / unquote(html_lib.unescape(src))).read_bytes()) for src in sources
+        )
 
 
 def _flat(src: str) -> str:
@@ -68,8 +69,9 @@ def convert(markdown: str, where: str, base_dir: str | None = None) -> Body:
     ``base_dir`` is the folder the body's images are relative to (default: ``where``'s).
     """
     nonce = secrets.token_hex(8)
-    html = _pandoc(markdown, "html5", where,
-                   ["--section-divs", "--metadata", f"only_nonce={nonce}"])
+    html = _pandoc(
+        markdown, "html5", where, ["--section-divs", "--metadata", f"only_nonce={nonce}"]
+    )
     folder = base_dir if base_dir is not None else str(Path(where).parent.resolve())
     return Body(html, nonce, folder)
 
@@ -80,25 +82,48 @@ def _file_url(folder: str, src: str) -> str:
 
 def to_plain(markdown: str, channel: str, where: str) -> str:
     """Plain text of the body for ``channel`` (used for the text/plain email)."""
-    text = _pandoc(markdown, "plain", where,
-                   ["--metadata", f"only_channel={channel}", "--columns=72", "--wrap=auto"])
+    text = _pandoc(
+        markdown,
+        "plain",
+        where,
+        ["--metadata", f"only_channel={channel}", "--columns=72", "--wrap=auto"],
+    )
     return text.strip() + "\n"
 
 
 def _pandoc(markdown: str, to: str, where: str, extra: list[str]) -> str:
     # The binary comes from the pypandoc-binary wheel; calling it directly lets us
     # put a timeout on it.  --sandbox: the body may not include files or URLs.
-    command = [_pandoc_path(), "--from", READER, "--to", to, "--sandbox",
-               "--lua-filter", str(FILTER), *extra]
+    command = [
+        _pandoc_path(),
+        "--from",
+        READER,
+        "--to",
+        to,
+        "--sandbox",
+        "--lua-filter",
+        str(FILTER),
+        *extra,
+    ]
     try:
-        done = subprocess.run(command, input=markdown.encode("utf-8"), capture_output=True,
-                              timeout=PANDOC_TIMEOUT_S, check=False)
+        done = subprocess.run(
+            command,
+            input=markdown.encode("utf-8"),
+            capture_output=True,
+            timeout=PANDOC_TIMEOUT_S,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
-        raise InputError(where, f"pandoc did not finish within {PANDOC_TIMEOUT_S} s",
-                         "simplify the body (deep nesting or huge blocks)") from None
+        raise InputError(
+            where,
+            f"pandoc did not finish within {PANDOC_TIMEOUT_S} s",
+            "simplify the body (deep nesting or huge blocks)",
+        ) from None
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(where, f"pandoc could not convert the body: {lines[-1] if lines else done.returncode}")
+        raise InputError(
+            where, f"pandoc could not convert the body: {lines[-1] if lines else done.returncode}"
+        )
     return done.stdout.decode("utf-8")
 
 
@@ -120,7 +145,7 @@ def _cut(html: str, nonce: str, channel: str) -> str:
         if match.group(3) != nonce:
             continue
         if all(stack):
-            out.append(html[pos:match.start()])
+            out.append(html[pos : match.start()])
         if match.group(1):
             stack.pop()
         else:

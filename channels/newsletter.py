@@ -32,21 +32,41 @@ class Newsletter:
         required = context.required_for(self.name)
         site = context.site
         utm = f"?utm_source=newsletter&utm_medium=email&utm_campaign={article.slug}"
-        values = dict(article=article, site=site, disclaimers=required,
-                      subject=article.email_subject, preheader=article.email_preheader,
-                      web_url=article.url + utm,
-                      unsubscribe_url=site.email.unsubscribe_url, container_px=EMAIL.container_px)
-        html = _INLINER.inline(render(context.templates_dir, "email/newsletter.html",
-                                      body=context.body.html_for(self.name, image_base=article.url), **values))
-        text = render(context.templates_dir, "email/newsletter.txt",
-                      body_text=to_plain(article.body, self.name, article.path), **values)
+        values = dict(
+            article=article,
+            site=site,
+            disclaimers=required,
+            subject=article.email_subject,
+            preheader=article.email_preheader,
+            web_url=article.url + utm,
+            unsubscribe_url=site.email.unsubscribe_url,
+            container_px=EMAIL.container_px,
+        )
+        html = _INLINER.inline(
+            render(
+                context.templates_dir,
+                "email/newsletter.html",
+                body=context.body.html_for(self.name, image_base=article.url),
+                **values,
+            )
+        )
+        text = render(
+            context.templates_dir,
+            "email/newsletter.txt",
+            body_text=to_plain(article.body, self.name, article.path),
+            **values,
+        )
         if len(html.encode("utf-8")) > EMAIL.max_html_bytes:
-            raise InputError(article.path, f"email: the HTML is {len(html.encode()):,} bytes, over "
-                             f"{EMAIL.max_html_bytes:,} (Gmail clips it and hides the footer)",
-                             "shorten the article or keep long parts out of email with .only")
+            raise InputError(
+                article.path,
+                f"email: the HTML is {len(html.encode()):,} bytes, over "
+                f"{EMAIL.max_html_bytes:,} (Gmail clips it and hides the footer)",
+                "shorten the article or keep long parts out of email with .only",
+            )
         eml = build_message(article, site, html, text).as_bytes(policy=email.policy.SMTP)
-        return Rendered(self.name, ((HTML, html.encode("utf-8")), (TEXT, text.encode("utf-8")),
-                                    (EML, eml)))
+        return Rendered(
+            self.name, ((HTML, html.encode("utf-8")), (TEXT, text.encode("utf-8")), (EML, eml))
+        )
 
     def extract_text(self, rendered: Rendered) -> dict[str, str]:
         message = message_from_bytes(rendered.file(EML), policy=email.policy.default)
@@ -85,8 +105,9 @@ def build_message(article: Article, site, html: str, text: str) -> EmailMessage:
     sent = dt.datetime.combine(article.date, dt.time(9, 0), tzinfo=dt.UTC)
     message["Date"] = format_datetime(sent)
     message["Message-ID"] = f"<{article.slug}.{article.date:%Y%m%d}.newsletter@{domain}>"
-    message["List-Unsubscribe"] = (f"<{site.email.unsubscribe_url}>, "
-                                   f"<mailto:{site.email.unsubscribe_mailto}>")
+    message["List-Unsubscribe"] = (
+        f"<{site.email.unsubscribe_url}>, <mailto:{site.email.unsubscribe_mailto}>"
+    )
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)  # text/plain first, text/html last (RFC 2046: preferred last)
     message.add_alternative(html, subtype="html")

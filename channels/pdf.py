@@ -20,8 +20,8 @@ from .base import Context, Expectation, Rendered
 from .disclaimers import Disclaimer
 from .errors import InputError
 from .fetch import LocalFetcher
-from .pdfworker import PdfResult
 from .pdftext import Margins, conspicuous_pages
+from .pdfworker import PdfResult
 from .qr import handout_url, qr_svg
 from .templating import render
 

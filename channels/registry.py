@@ -11,7 +11,9 @@ from .pdf import PdfHandout
 from .social import SocialPosts
 from .web import WebPage
 
-CHANNELS: dict[str, Channel] = {c.name: c for c in (PdfHandout(), Newsletter(), SocialPosts(), WebPage())}
+CHANNELS: dict[str, Channel] = {
+    c.name: c for c in (PdfHandout(), Newsletter(), SocialPosts(), WebPage())
+}
 
 
 def get(name: str) -> Channel:

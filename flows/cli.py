@@ -35,7 +35,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from flows.commands import COMMANDS
 
-    parser = _Parser(prog="publish", description="Publish patient-education articles to every channel.")
+    parser = _Parser(
+        prog="publish", description="Publish patient-education articles to every channel."
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and Prefect logs")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for command in COMMANDS:

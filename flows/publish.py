@@ -20,9 +20,14 @@ from flows import pool, progress
 # Prefect.  One task per article, not per channel: a task costs about 10 ms of
 # orchestration and a channel renders in 10-250 ms, so larger tasks keep the overhead small.
 @task(name="build", task_run_name="build-{path.stem}", cache_policy=NO_CACHE)
-def build_article(path: Path, settings: build.Settings, project: build.Project,
-                  channels: tuple[str, ...], out_dir: Path,
-                  fp: build.Fingerprint) -> build.Verdict:
+def build_article(
+    path: Path,
+    settings: build.Settings,
+    project: build.Project,
+    channels: tuple[str, ...],
+    out_dir: Path,
+    fp: build.Fingerprint,
+) -> build.Verdict:
     """Render, check and promote one article in a worker process (WeasyPrint is not thread-safe)."""
     return pool.run(build.build_article, path, settings, project, channels, out_dir, fp)
 
@@ -31,14 +36,22 @@ assets = task(build.write_site_assets, name="site-assets", cache_policy=NO_CACHE
 
 
 @flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
-def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
-            project: build.Project, force: bool = False, workers: int = 1) -> list[build.Verdict]:
+def publish(
+    paths: list[Path],
+    out_dir: Path,
+    channels: tuple[str, ...],
+    project: build.Project,
+    force: bool = False,
+    workers: int = 1,
+) -> list[build.Verdict]:
     """Publish every article in ``paths``; raise at the end if any was refused."""
     started = time.monotonic()
     # 1. Load settings once; hash every article's inputs; keep what is already built.
     settings = build.load_settings(project)
     shared = build.shared_for(project, settings, channels)
-    plans = [build.plan(path, settings, shared, out_dir, project.max_source_bytes) for path in paths]
+    plans = [
+        build.plan(path, settings, shared, out_dir, project.max_source_bytes) for path in paths
+    ]
     verdicts = {p.path: p.reused for p in plans if p.reused and not force}
     for verdict in verdicts.values():
         progress.line(verdict, out_dir)
@@ -46,10 +59,14 @@ def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
     todo = [p for p in plans if p.path not in verdicts]
     # One article renders right here (no pool to start); more go to worker processes, even
     # with one worker: there WeasyPrint runs in a main thread, under a cheap timer signal.
-    with pool.processes(min(workers, len(todo)) if len(todo) > 1 else 0), \
-            progress.bar(len(paths), done=len(verdicts)) as advance:
-        futures = {build_article.submit(p.path, settings, project, channels, out_dir, p.fp): p.path
-                   for p in todo}
+    with (
+        pool.processes(min(workers, len(todo)) if len(todo) > 1 else 0),
+        progress.bar(len(paths), done=len(verdicts)) as advance,
+    ):
+        futures = {
+            build_article.submit(p.path, settings, project, channels, out_dir, p.fp): p.path
+            for p in todo
+        }
         for future in as_completed(list(futures)):
             verdict = future.result()
             verdicts[futures[future]] = verdict
@@ -60,8 +77,9 @@ def publish(paths: list[Path], out_dir: Path, channels: tuple[str, ...],
         assets(project, out_dir)  # called, not submitted: no worker process for a file copy
     # 3. Report: the compliance table on the flow run, as output/report.html has it.
     for key, rows in report.artifact_tables(out_dir).items():
-        create_table_artifact(table=rows, key=key,
-                              description=f"{key}: every published output × disclaimer")
+        create_table_artifact(
+            table=rows, key=key, description=f"{key}: every published output × disclaimer"
+        )
     # 4. Summarize, then raise at the end so the run is marked failed when anything was refused.
     progress.summary(results, time.monotonic() - started)
     raise_for(results)
@@ -83,5 +101,7 @@ def raise_for(verdicts: list[build.Verdict]) -> None:
         first = refused[0]
         more = sum(len(v.problems) for v in refused) - 1
         extra = f" (and {more} more problem{'s' * (more != 1)})" if more else ""
-        raise GateRefused(f"{first.path}: refused, nothing published: {first.problems[0]}{extra}; "
-                          f"see {first.report_dir}/compliance.json")
+        raise GateRefused(
+            f"{first.path}: refused, nothing published: {first.problems[0]}{extra}; "
+            f"see {first.report_dir}/compliance.json"
+        )

@@ -23,33 +23,86 @@ def _front_line(prefix: str) -> int:
 
 
 BAD = [
-    ("missing-title", _swap('title: "The gut-brain axis: how your gut and your mental health are connected"\n', ""),
-     "front matter field 'title' is required (add 'title: ...' to the front matter)"),
-    ("unknown-disclaimer", _swap("disclaimers: [not-medical-advice,", "disclaimers: [not-medical-advise,"),
-     f":{_front_line('disclaimers:')}: unknown disclaimer id 'not-medical-advise' (did you mean 'not-medical-advice'?)"),
-    ("invalid-yaml", _swap("tags: [mental-health, depression, anxiety, gut-health]", "tags: [mental-health, depression"),
-     "invalid YAML"),
-    ("bad-slug", _swap("date: 2026-11-20\n", "date: 2026-11-20\nslug: Gut_Brain\n"),
-     "bad slug 'Gut_Brain': only lowercase letters, digits and single hyphens"),
-    ("bad-date", _swap("date: 2026-11-20", "date: 2026-13-45"),
-     f":{_front_line('date:')}: field 'date' is not a valid date: '2026-13-45' (write it as YYYY-MM-DD)"),
-    ("unknown-field", _swap("tags:", "tagz:"),
-     f":{_front_line('tags:')}: unknown front matter field 'tagz' (did you mean 'tags'?)"),
+    (
+        "missing-title",
+        _swap(
+            'title: "The gut-brain axis: how your gut and your mental health are connected"\n', ""
+        ),
+        "front matter field 'title' is required (add 'title: ...' to the front matter)",
+    ),
+    (
+        "unknown-disclaimer",
+        _swap("disclaimers: [not-medical-advice,", "disclaimers: [not-medical-advise,"),
+        f":{_front_line('disclaimers:')}: unknown disclaimer id 'not-medical-advise' "
+        "(did you mean 'not-medical-advice'?)",
+    ),
+    (
+        "invalid-yaml",
+        _swap(
+            "tags: [mental-health, depression, anxiety, gut-health]",
+            "tags: [mental-health, depression",
+        ),
+        "invalid YAML",
+    ),
+    (
+        "bad-slug",
+        _swap("date: 2026-11-20\n", "date: 2026-11-20\nslug: Gut_Brain\n"),
+        "bad slug 'Gut_Brain': only lowercase letters, digits and single hyphens",
+    ),
+    (
+        "bad-date",
+        _swap("date: 2026-11-20", "date: 2026-13-45"),
+        f":{_front_line('date:')}: field 'date' is not a valid date: '2026-13-45' "
+        "(write it as YYYY-MM-DD)",
+    ),
+    (
+        "unknown-field",
+        _swap("tags:", "tagz:"),
+        f":{_front_line('tags:')}: unknown front matter field 'tagz' (did you mean 'tags'?)",
+    ),
     ("duplicate-key", _swap("tags:", "title: again\ntags:"), "duplicate key 'title'"),
     ("no-front-matter", b"# Just a heading\n\nText.\n", ":1: missing front matter"),
-    ("unclosed-front-matter", b"---\ntitle: x\nsummary: y\n\nBody text\n", ":1: front matter is not closed"),
+    (
+        "unclosed-front-matter",
+        b"---\ntitle: x\nsummary: y\n\nBody text\n",
+        ":1: front matter is not closed",
+    ),
     ("empty", b"", "file is empty"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file looks binary"),
-    ("latin-1", _swap("Spravato®", "Spravato\xae").decode("utf-8").encode("cp1252"),
-     "not valid UTF-8 (byte 0xae); it looks like Windows-1252 (Latin-1) (re-save the file as UTF-8)"),
-    ("summary-too-long", _swap("summary: >-\n", "summary: >-\n  " + "word " * 70 + "\n"),
-     "field 'summary' is"),
-    ("alias", _swap("tags: [mental-health, depression, anxiety, gut-health]",
-                    "tags: &t [mental-health]\nextra: *t"), "YAML aliases (*name) are not allowed"),
-    ("object-tag", _swap("tags: [mental-health, depression, anxiety, gut-health]",
-                         "tags: !!python/object/apply:os.system ['true']"), "invalid YAML"),
-    ("unknown-only-channel", GOOD.replace("## In summary", '::: {.only channels="pdf,webpage"}\nx\n:::\n\n## In summary', 1).encode(),
-     "unknown channel 'webpage' in '.only' block (did you mean 'web'?)"),
+    (
+        "latin-1",
+        _swap("Spravato®", "Spravato\xae").decode("utf-8").encode("cp1252"),
+        "not valid UTF-8 (byte 0xae); it looks like Windows-1252 (Latin-1) "
+        "(re-save the file as UTF-8)",
+    ),
+    (
+        "summary-too-long",
+        _swap("summary: >-\n", "summary: >-\n  " + "word " * 70 + "\n"),
+        "field 'summary' is",
+    ),
+    (
+        "alias",
+        _swap(
+            "tags: [mental-health, depression, anxiety, gut-health]",
+            "tags: &t [mental-health]\nextra: *t",
+        ),
+        "YAML aliases (*name) are not allowed",
+    ),
+    (
+        "object-tag",
+        _swap(
+            "tags: [mental-health, depression, anxiety, gut-health]",
+            "tags: !!python/object/apply:os.system ['true']",
+        ),
+        "invalid YAML",
+    ),
+    (
+        "unknown-only-channel",
+        GOOD.replace(
+            "## In summary", '::: {.only channels="pdf,webpage"}\nx\n:::\n\n## In summary', 1
+        ).encode(),
+        "unknown channel 'webpage' in '.only' block (did you mean 'web'?)",
+    ),
 ]
 
 
@@ -95,7 +148,9 @@ def test_seed_front_matter_is_read_into_the_contract(settings):
 def test_usage_error_is_one_line_exit_2():
     result = run_cli("render", "--only", "pdff")
     assert result.code == 2
-    assert result.err.strip() == "publish: error: --only: unknown channel 'pdff' (did you mean 'pdf'?)"
+    assert (
+        result.err.strip() == "publish: error: --only: unknown channel 'pdff' (did you mean 'pdf'?)"
+    )
 
 
 def test_error_lists_known_ids_when_nothing_is_close(settings, tmp_path):
@@ -103,4 +158,6 @@ def test_error_lists_known_ids_when_nothing_is_close(settings, tmp_path):
     article.write_bytes(_swap("disclaimers: [not-medical-advice,", "disclaimers: [zzz,"))
     with pytest.raises(InputError) as caught:
         load_article(article, settings.site, settings.registry)
-    assert "known ids: crisis-988, individualized-treatment, not-medical-advice" in str(caught.value)
+    assert "known ids: crisis-988, individualized-treatment, not-medical-advice" in str(
+        caught.value
+    )

@@ -16,8 +16,13 @@ from channels.build import Checked, check_channel
 from channels.gate import contains
 from channels.registry import CHANNELS
 
-HEADINGS = ["What is the gut-brain axis?", "Key components of the gut-brain axis",
-            "What this means for treatment", "Frequently asked questions", "Key takeaways"]
+HEADINGS = [
+    "What is the gut-brain axis?",
+    "Key components of the gut-brain axis",
+    "What this means for treatment",
+    "Frequently asked questions",
+    "Key takeaways",
+]
 
 
 @pytest.mark.parametrize("name", list(CHANNELS))
@@ -44,7 +49,9 @@ def test_pdf_is_letter_with_pages_and_text(rendered):
 
 
 def test_email_eml_has_both_parts_and_required_headers(rendered):
-    message = message_from_bytes(rendered["email"].file("newsletter.eml"), policy=email.policy.default)
+    message = message_from_bytes(
+        rendered["email"].file("newsletter.eml"), policy=email.policy.default
+    )
     assert message.get_content_type() == "multipart/alternative"
     parts = [p.get_content_type() for p in message.iter_parts()]
     assert parts == ["text/plain", "text/html"]

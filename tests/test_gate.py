@@ -16,16 +16,22 @@ from channels.build import Checked, check_channel, render_channel
 from channels.gate import contains
 from channels.social import SocialPosts
 
-FULL = ("If you or someone you know is struggling or in crisis, help is available. Call or text 988 "
-        "or chat 988lifeline.org to reach the 988 Suicide & Crisis Lifeline, free and confidential, "
-        "24/7. If you are in immediate danger, call 911.")
+FULL = (
+    "If you or someone you know is struggling or in crisis, help is available. Call or text 988 "
+    "or chat 988lifeline.org to reach the 988 Suicide & Crisis Lifeline, free and confidential, "
+    "24/7. If you are in immediate danger, call 911."
+)
 
 HARMLESS = {
     "rewrapped": FULL.replace("Call or text", "Call or\n   text").replace("24/7.", "24/7.\n"),
     "curly-quotes-and-ligature": FULL.replace("If you", "Ifﬁ you").replace("ﬁ", ""),
-    "nbsp-and-soft-hyphen": FULL.replace(" 988 ", "\u00a0988\u00a0").replace("confidential", "confi\u00addential"),
+    "nbsp-and-soft-hyphen": FULL.replace(" 988 ", "\u00a0988\u00a0").replace(
+        "confidential", "confi\u00addential"
+    ),
     "auto-hyphenated": FULL.replace("confidential", "confi\u2010\ndential"),
-    "hyphen-at-line-break": FULL.replace("988lifeline.org", "988life-\nline.org").replace("988life-\nline", "988life-\nline"),
+    "hyphen-at-line-break": FULL.replace("988lifeline.org", "988life-\nline.org").replace(
+        "988life-\nline", "988life-\nline"
+    ),
     "case": FULL.upper(),
 }
 SABOTAGED = {
@@ -64,13 +70,28 @@ PER_CHANNEL = {
     "pdf": [("pdf/handout.html", INCLUDE, "")],
     "email": [("email/newsletter.txt", '{% include "shared/_disclaimers.txt" %}', "")],
     "web": [("web/page.html", INCLUDE, "")],
-    "web-hidden": [("web/page.html", INCLUDE, f'<div hidden>{INCLUDE}</div>')],
-    "web-comment": [("shared/_disclaimers.html", '<div class="crisis"', '<!-- <div class="crisis"'),
-                    ("shared/_disclaimers.html", "</div>\n{% endfor %}", "</div> -->\n{% endfor %}")],
-    "web-stylesheet-rule": [("web/page.css", "/* The article page", ".disclaimers { display: none; }\n/* The article page")],
-    "email-display-none": [("email/newsletter.html", INCLUDE, f'<div style="display:none">{INCLUDE}</div>')],
-    "email-white-on-white": [("email/newsletter.html", INCLUDE,
-                              f'<div style="color:#ffffff; background-color:#ffffff">{INCLUDE}</div>')],
+    "web-hidden": [("web/page.html", INCLUDE, f"<div hidden>{INCLUDE}</div>")],
+    "web-comment": [
+        ("shared/_disclaimers.html", '<div class="crisis"', '<!-- <div class="crisis"'),
+        ("shared/_disclaimers.html", "</div>\n{% endfor %}", "</div> -->\n{% endfor %}"),
+    ],
+    "web-stylesheet-rule": [
+        (
+            "web/page.css",
+            "/* The article page",
+            ".disclaimers { display: none; }\n/* The article page",
+        )
+    ],
+    "email-display-none": [
+        ("email/newsletter.html", INCLUDE, f'<div style="display:none">{INCLUDE}</div>')
+    ],
+    "email-white-on-white": [
+        (
+            "email/newsletter.html",
+            INCLUDE,
+            f'<div style="color:#ffffff; background-color:#ffffff">{INCLUDE}</div>',
+        )
+    ],
 }
 
 
@@ -95,7 +116,9 @@ class DropsCrisisLine(SocialPosts):
         real = super().render(article, context)
         data = json.loads(real.file("social.json"))
         for post in data["posts"]:
-            post["text"] = post["text"].replace("In crisis? Call or text 988 or chat 988lifeline.org.", "")
+            post["text"] = post["text"].replace(
+                "In crisis? Call or text 988 or chat 988lifeline.org.", ""
+            )
         return Rendered(self.name, (("social.json", json.dumps(data).encode()),))
 
 
@@ -106,11 +129,15 @@ def test_gate_refuses_a_social_post_without_the_disclaimer(seed):
     assert "x" in missing and "instagram" in missing
 
 
-def test_flow_exits_1_names_channel_and_disclaimer_and_keeps_output(tmp_path, published, monkeypatch):
+def test_flow_exits_1_names_channel_and_disclaimer_and_keeps_output(
+    tmp_path, published, monkeypatch
+):
     out = tmp_path / "output"
     shutil.copytree(published, out, symlinks=True)
     before = snapshot(out)
-    templates = sabotaged_templates(tmp_path, PER_CHANNEL["pdf"] + PER_CHANNEL["web"] + PER_CHANNEL["email"])
+    templates = sabotaged_templates(
+        tmp_path, PER_CHANNEL["pdf"] + PER_CHANNEL["web"] + PER_CHANNEL["email"]
+    )
     monkeypatch.setitem(registry.CHANNELS, "social", DropsCrisisLine())
 
     result = run_cli(*render_args(out, SEED, templates=templates))
@@ -118,11 +145,18 @@ def test_flow_exits_1_names_channel_and_disclaimer_and_keeps_output(tmp_path, pu
     assert result.code == 1
     line = result.err.strip()
     assert "\n" not in line and "Traceback" not in line
-    assert line.startswith(f"publish: error: {SEED}: refused, nothing published: pdf: the full "
-                           "'not-medical-advice' disclaimer (v1) is missing from every part of the output "
-                           "(document and 6 more)")
+    assert line.startswith(
+        f"publish: error: {SEED}: refused, nothing published: pdf: the full "
+        "'not-medical-advice' disclaimer (v1) is missing from every part of the output "
+        "(document and 6 more)"
+    )
     assert snapshot(out) == before
     report_dir = Path(line.rsplit("see ", 1)[1].removesuffix("/compliance.json"))
     report = json.loads((report_dir / "compliance.json").read_text())
     assert report["passed"] is False
-    assert {name for name, c in report["channels"].items() if not c["passed"]} == {"pdf", "email", "web", "social"}
+    assert {name for name, c in report["channels"].items() if not c["passed"]} == {
+        "pdf",
+        "email",
+        "web",
+        "social",
+    }

@@ -11,17 +11,35 @@ from channels.errors import InputError
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("render", help="render, check and publish articles")
-    parser.add_argument("sources", nargs="*", type=Path, help="article files (default: every source/*.md)")
-    parser.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
-    parser.add_argument("--only", default=None, help="comma-separated channels: pdf,email,social,web")
+    parser.add_argument(
+        "sources", nargs="*", type=Path, help="article files (default: every source/*.md)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("output"), help="output folder (default: output)"
+    )
+    parser.add_argument(
+        "--only", default=None, help="comma-separated channels: pdf,email,social,web"
+    )
     parser.add_argument("--source-dir", type=Path, default=Path("source"))
     parser.add_argument("--templates", type=Path, default=Path("templates"))
-    parser.add_argument("--max-bytes", type=_size, default=None, metavar="N",
-                        help="largest source file accepted, in bytes (default: 2 MB)")
-    parser.add_argument("--workers", type=_positive, default=os.cpu_count() or 1,
-                        help="articles rendered at once, each in its own process (default: cores)")
-    parser.add_argument("--force", action="store_true",
-                        help="rebuild every article even if its inputs are unchanged")
+    parser.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=None,
+        metavar="N",
+        help="largest source file accepted, in bytes (default: 2 MB)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="articles rendered at once, each in its own process (default: cores)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every article even if its inputs are unchanged",
+    )
     parser.set_defaults(run=run)
 
 
@@ -42,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     from flows.publish import publish, runner
 
     publish.with_options(task_runner=runner(args.workers, len(paths)))(
-        paths, args.out, channels, project, force=args.force, workers=args.workers)
+        paths, args.out, channels, project, force=args.force, workers=args.workers
+    )
     return 0
 
 
