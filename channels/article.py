@@ -109,7 +109,8 @@ def load_article(
         date=fields.date("date"),
         reviewed_by=fields.text("reviewed.by"),
         reviewed_on=fields.date("reviewed.on"),
-        tags=fields.str_list("tags"),
+        # Tags drive the policy (mental-health adds the 988 line): compare them casefolded.
+        tags=tuple(tag.casefold() for tag in fields.str_list("tags")),
         disclaimers=_disclaimer_ids(fields, registry),
         url=_url(fields, "url", ("https://",), required=False) or site.url_for(slug),
         email_subject=fields.text("email.subject", required=False, oneline=True)

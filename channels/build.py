@@ -37,6 +37,7 @@ from .site import Site, load_site
 from .site_index import write_site
 
 PIPELINE_VERSION = "1"
+RESERVED = frozenset({"manifest.json", "build.json"})  # written by finalize itself
 
 
 @dataclass(frozen=True)
@@ -283,10 +284,16 @@ def finalize(
     article = prepared.article
     report = compliance_report(article, results, prepared, fp)
     files = {"compliance.json": report}
+    clashes: list[str] = []
     for result in results:
         if isinstance(result, Checked):
+            # A name two outputs share (an image called newsletter.eml, say) would let an
+            # unchecked file replace a checked one: refuse it.
+            clashes += [name for name in result.rendered.names if name in files or name in RESERVED]
             files.update(result.rendered.files)
-    found = problems(results, prepared.content)
+    found = problems(results, prepared.content) + tuple(
+        f"{article.path}: two outputs are both named '{name}' (rename the article's file)"
+        for name in dict.fromkeys(clashes))
     warnings = (
         tuple(f.describe() for f in prepared.content.findings if not f.blocks)
         if prepared.content

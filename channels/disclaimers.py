@@ -7,6 +7,7 @@ gate reads the same registry back, so the two can never disagree.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class Registry:
         """The disclaimers ``channel`` must carry for an article with these tags and additions."""
         ids: list[str] = list(self.always.get(channel, ()))
         for tag in tags:
-            ids.extend(self.by_tag.get(tag, ()))
+            ids.extend(self.by_tag.get(tag.casefold(), ()))
         if channel in self.article_adds_to:
             ids.extend(added)
         ordered = [self.disclaimers[i] for i in dict.fromkeys(ids)]
@@ -111,12 +112,13 @@ def _parse_policy(doc: YamlDoc, name: str, known: dict[str, Disclaimer]):  # typ
     if not isinstance(policy, dict):
         raise InputError(f"{name}:{doc.line('policy', 1)}", "'policy' must be a mapping")
 
-    def ids(path: str, value: object) -> tuple[str, ...]:
+    def ids(path: str, value: object, allowed: Iterable[str] = known) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InputError(f"{name}:{doc.line(path, 1)}", f"'{path}' must be a list of ids")
         for v in value:
-            if v not in known and v not in CHANNEL_NAMES:
-                raise InputError(f"{name}:{doc.line(path, 1)}", f"unknown id '{v}' in '{path}'")
+            if v not in allowed:
+                raise InputError(f"{name}:{doc.line(path, 1)}", f"unknown id '{v}' in '{path}'",
+                                 "use one of " + ", ".join(sorted(allowed)))
         return tuple(value)
 
     always = {ch: ids(f"policy.always.{ch}", v) for ch, v in (policy.get("always") or {}).items()}
@@ -127,6 +129,12 @@ def _parse_policy(doc: YamlDoc, name: str, known: dict[str, Disclaimer]):  # typ
             f"unknown channel '{sorted(unknown)[0]}' in policy.always",
             "use one of " + ", ".join(CHANNEL_NAMES),
         )
-    by_tag = {str(t): ids(f"policy.tags.{t}", v) for t, v in (policy.get("tags") or {}).items()}
-    adds_to = ids("policy.article_adds_to", policy.get("article_adds_to", list(CHANNEL_NAMES)))
+    by_tag = {
+        str(t).casefold(): ids(f"policy.tags.{t}", v) for t, v in (policy.get("tags") or {}).items()
+    }
+    adds_to = ids(
+        "policy.article_adds_to",
+        policy.get("article_adds_to", list(CHANNEL_NAMES)),
+        CHANNEL_NAMES,
+    )
     return always, by_tag, adds_to

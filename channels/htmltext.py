@@ -43,6 +43,7 @@ class _Frame:
     color: tuple[float, float, float]
     background: tuple[float, float, float]
     in_main: bool
+    closed: bool = False  # a <details> without ``open``: only its <summary> shows
 
 
 def visible_text(html: str, region: str | None = None, css: str = "") -> str:
@@ -116,9 +117,29 @@ def _hides(attrs: dict[str, str | None], style: dict[str, str]) -> bool:
     size = _size_px(style.get("font-size", ""))
     if size is not None and size < MIN_FONT_PX:
         return True
-    clipped = style.get("overflow", "").startswith("hidden")
+    if _moved_away(style):
+        return True
+    clipped = style.get("overflow", "").startswith(("hidden", "clip"))
     boxes = ("max-height", "height", "width", "max-width")
     return clipped and any(_number(style.get(p)) == 0 for p in boxes)
+
+
+_FAR = -999.0  # px: "off-screen" positioning, as screen-reader-only tricks use
+
+
+def _moved_away(style: dict[str, str]) -> bool:
+    """Text pushed off-screen, clipped to nothing, or scaled to nothing."""
+    if re.search(r"rect\(\s*0\D*0\D*0\D*0", style.get("clip", "")):
+        return True
+    if re.search(r"inset\(\s*50%|circle\(\s*0", style.get("clip-path", "")):
+        return True
+    if re.search(r"scale[xy]?\(\s*0(\.0*)?\s*[,)]", style.get("transform", "")):
+        return True
+    if (_size_px(style.get("text-indent", "")) or 0) <= _FAR:
+        return True
+    positioned = style.get("position", "") in ("absolute", "fixed")
+    offsets = (_size_px(style.get(side, "")) for side in ("left", "top", "right"))
+    return positioned and any((o or 0) <= _FAR for o in offsets)
 
 
 def _transparent(value: str) -> bool:
@@ -172,8 +193,11 @@ class _Visible(HTMLParser):
         color = _first_colour(style.get("color")) or parent.color
         background = _background(style, attrs) or parent.background
         hidden = (parent.hidden or tag in INVISIBLE_TAGS or _hides(attrs, style)
+                  or (parent.closed and tag != "summary")
+                  or (tag == "dialog" and "open" not in attrs)
                   or contrast(color, background) < MIN_CONTRAST)
-        frame = _Frame(tag, hidden, color, background, parent.in_main or tag == self.region)
+        frame = _Frame(tag, hidden, color, background, parent.in_main or tag == self.region,
+                       closed=tag == "details" and "open" not in attrs)
         if tag in BLOCK:
             self.out.append("\n")
         if tag not in VOID:
@@ -194,5 +218,5 @@ class _Visible(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         frame = self.stack[-1]
-        if frame.in_main and not frame.hidden:
+        if frame.in_main and not frame.hidden and not frame.closed:
             self.out.append(data)

@@ -2,7 +2,8 @@
 
     SmtpSettings  host, port, security, user (the password is read from the environment
                   only when connecting, so it never travels as a task parameter)
-    Temporary     4xx, dropped connection, timeout: retry with backoff
+    Temporary     4xx, dropped connection, failed connect: retry with backoff
+    Uncertain     no reply in time while sending: the server may have it; not retried
     Permanent     5xx: record as failed, never retry
 """
 
@@ -26,6 +27,10 @@ class Temporary(Exception):
 
 class Permanent(Exception):
     """The server refused this message for good."""
+
+
+class Uncertain(Exception):
+    """The server went quiet mid-send: it may have accepted the message, so no retry."""
 
 
 @dataclass(frozen=True)
@@ -67,15 +72,31 @@ class Connection:
 
     def send(self, sender: str, recipient: str, data: bytes) -> None:
         """Send one message; raise ``Temporary`` or ``Permanent`` with the server's reason."""
+        smtp = self._session()
         try:
-            smtp = self._smtp or self._open()
             smtp.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = exc.recipients.get(recipient, (451, b"refused"))
             self._fail(code, reply)
         except smtplib.SMTPResponseException as exc:
             self._fail(exc.smtp_code, exc.smtp_error)
-        except (smtplib.SMTPException, OSError) as exc:  # disconnects, timeouts, refused connects
+        except (smtplib.SMTPException, OSError) as exc:  # disconnects, timeouts
+            self.close()
+            if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+                # A reply that never came (the "250" after DATA, most often; smtplib turns
+                # the timeout into a disconnect): resending now could deliver twice.  The
+                # ledger keeps the recipient "claimed" for a person to look at.
+                raise Uncertain(f"no reply within {self.settings.timeout:g} s") from None
+            raise Temporary(f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
+
+    def _session(self) -> smtplib.SMTP:
+        """The open session, or a new one (failing to connect is always temporary)."""
+        try:
+            return self._smtp or self._open()
+        except smtplib.SMTPResponseException as exc:
+            self._fail(exc.smtp_code, exc.smtp_error)
+            raise  # unreachable: _fail always raises
+        except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise Temporary(f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
 

@@ -56,6 +56,9 @@ def promote(out_dir: Path, slug: str, files: dict[str, bytes]) -> Path:
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
     final = versions / digest.hexdigest()[:16]
+    if final.is_dir() and not _holds(final, files):
+        # Someone edited the published copy by hand: never reuse it, publish afresh.
+        final = versions / f"{digest.hexdigest()[:16]}-{time.time_ns()}"
     if not final.is_dir():
         staging = versions / f".tmp-{os.getpid()}-{time.monotonic_ns()}"
         staging.mkdir()
@@ -86,6 +89,12 @@ def write_site_file(out_dir: Path, relative: str, data: bytes) -> None:
     temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     _write_synced(temp, data)
     os.replace(temp, target)
+
+
+def _holds(folder: Path, files: dict[str, bytes]) -> bool:
+    """Whether ``folder`` contains exactly ``files``, byte for byte."""
+    present = {p.name for p in folder.iterdir() if p.is_file()}
+    return present == set(files) and all((folder / n).read_bytes() == d for n, d in files.items())
 
 
 def _swap_link(out_dir: Path, slug: str, final: Path) -> None:

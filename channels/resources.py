@@ -84,6 +84,9 @@ def points_to_local_network(url: str) -> bool:
     return address is not None and not address.is_global
 
 
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
+
+
 def _check_image(url: str, where: str, article_dir: Path) -> None:
     parsed = urlparse(_clean(url))
     scheme = parsed.scheme.lower()
@@ -102,6 +105,9 @@ def _check_image(url: str, where: str, article_dir: Path) -> None:
     if not target.is_file():
         raise InputError(where, f"image '{_short(url)}' not found in {folder}",
                          "check the file name or add the image next to the article")
+    if target.suffix.lower() not in IMAGE_SUFFIXES:
+        raise InputError(where, f"'{_short(url)}' is not an image file",
+                         "use a " + ", ".join(sorted(IMAGE_SUFFIXES)) + " file")
 
 
 def _as_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

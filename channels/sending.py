@@ -26,7 +26,7 @@ from pathlib import Path
 from . import subscribers as store
 from .errors import SendRefused
 from .htmltext import visible_text
-from .mailer import Connection, Permanent, SmtpSettings, Temporary
+from .mailer import Connection, Permanent, SmtpSettings, Temporary, Uncertain
 from .manifest import manifest_problems
 from .messages import Composer, Edition, composer, message_id
 from .site import PLACEHOLDER, Site, load_site
@@ -53,6 +53,7 @@ class Summary:
     skipped: int = 0
     failed: tuple[tuple[str, str], ...] = ()
     deferred: tuple[tuple[str, str], ...] = ()
+    uncertain: tuple[tuple[str, str], ...] = ()
     seconds: float = 0.0
     stopped: str = ""
     connections: int = 0
@@ -66,6 +67,8 @@ class Summary:
                 f"{self.seconds:.1f} s, {rate:.0f} messages/s, {self.connections} connection(s)")
         out = [head] + [f"failed: {a}: {r}" for a, r in self.failed]
         out += [f"deferred (re-run to retry): {a}: {r}" for a, r in self.deferred]
+        out += [f"uncertain (the server may have it; check its log before a re-run resends): "
+                f"{a}: {r}" for a, r in self.uncertain]
         return out + ([f"stopped early: {self.stopped} (re-run to resume)"] if self.stopped else [])
 
 
@@ -187,7 +190,7 @@ def send_test(edition: Edition, address: str, key: bytes, settings: SmtpSettings
     try:
         data = composer(edition, key).compose(store.Subscriber(normalized, "", "subscribed", ""))
         send_one(conn, edition.envelope_from, data, normalized, retry)
-    except (Temporary, Permanent) as exc:
+    except (Temporary, Permanent, Uncertain) as exc:
         raise SendRefused(f"the test message to {normalized} was not accepted: {exc} "
                           "(check SMTP_HOST and the credentials)") from None
     finally:
@@ -256,6 +259,7 @@ def _send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings, re
         skipped=len(listed) - len(todo),
         failed=tuple((a, r) for a, state, r in outcomes if state == "failed"),
         deferred=tuple((a, r) for a, state, r in outcomes if state == "deferred"),
+        uncertain=tuple((a, r) for a, state, r in outcomes if state == "uncertain"),
         seconds=time.perf_counter() - started,
         stopped="interrupted" if stop.is_set() else _stopped(outcomes, retry),
         connections=smtp.opened, not_subscribed=len(everyone) - len(listed))
@@ -294,5 +298,7 @@ def _deliver(conn_db: sqlite3.Connection, smtp: Connection, compose: Composer,
     except Temporary as exc:
         store.mark(conn_db, edition.campaign, address, "deferred", str(exc))
         return "deferred", str(exc)
+    except Uncertain as exc:
+        return "uncertain", str(exc)  # stays "claimed": never resent within this run
     store.mark(conn_db, edition.campaign, address, "delivered")
     return "delivered", ""

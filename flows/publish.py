@@ -73,7 +73,8 @@ def publish(
             progress.line(verdict, out_dir)
             advance(verdict)
     results = [verdicts[path] for path in paths]
-    if "web" in channels:
+    # Site files only when something is published: a refused run leaves output/ as it was.
+    if "web" in channels and any(v.status not in ("refused", "failed") for v in results):
         assets(project, out_dir)  # called, not submitted: no worker process for a file copy
     # 3. Report: the compliance table on the flow run, as output/report.html has it.
     for key, rows in report.artifact_tables(out_dir).items():

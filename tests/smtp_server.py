@@ -31,6 +31,7 @@ class Faults:
     rcpt_550: set[str] = field(default_factory=set)  # addresses refused for good
     hold_at: int = 0  # this DATA waits until ``release`` is set, then answers 451
     hold_accepts: bool = False  # ... or accepts the message after all
+    slow_accept: set[int] = field(default_factory=set)  # keep it, answer 250 a second late
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
 
@@ -69,6 +70,8 @@ class Recorder:
             self.accepted.extend((rcpt, envelope.content) for rcpt in envelope.rcpt_tos)
         if number in self.faults.drop_after_accepting:
             asyncio.get_running_loop().call_soon(server.transport.close)
+        if number in self.faults.slow_accept:
+            await asyncio.sleep(1.0)
         return "250 2.0.0 Accepted"
 
     def messages(self) -> list[EmailMessage]:

@@ -415,3 +415,18 @@ def test_the_store_comes_from_publish_db_when_no_db_is_given(tmp_path, monkeypat
     conn = subscribers.connect(tmp_path / "env.sqlite3")
     assert subscribers.subscribers(conn) == [
         subscribers.Subscriber("someone@example.org", "Someone", "subscribed", "2026-04-01")]
+
+
+def test_a_250_that_comes_too_late_is_uncertain_and_never_resent_in_the_run():
+    from channels.mailer import Connection, SmtpSettings, Uncertain
+    from channels.sending import Retry, send_one
+
+    with Server(Recorder(Faults(slow_accept={1}))) as server:
+        conn = Connection(SmtpSettings("127.0.0.1", server.port, "none", "", timeout=0.3))
+        with pytest.raises(Uncertain):
+            send_one(conn, "news@example.org", b"Subject: x\r\n\r\nhello\r\n",
+                     "reader@example.org", Retry(attempts=5, base=0.01))
+        conn.close()
+        time.sleep(1.2)  # let the slow server finish its reply
+        assert server.recorder.data_count == 1  # one DATA: no retry after an unknown outcome
+    assert server.recorder.per_recipient() == {"reader@example.org": 1}
