@@ -207,6 +207,14 @@ def _merge_with_current(
     return merged
 
 
+def write_site_files(project: Project, out_dir: Path, channels: tuple[str, ...]) -> None:
+    """The site-wide files, once per run after every article is promoted: the compliance
+    report always; with the web channel, the shared assets, index, feed and sitemap."""
+    if "web" in channels:
+        write_site_assets(project, out_dir)
+    write_html(out_dir)  # output/report.html: every published article's checks
+
+
 def write_site_assets(project: Project, out_dir: Path) -> None:
     """Fonts and the page stylesheet, shared by every article's web page."""
     templates = project.templates_dir
@@ -321,7 +329,6 @@ def finalize(
     with locked(out_dir):
         before = current_files(out_dir, article.slug)
         promote(out_dir, article.slug, files)
-    write_html(out_dir)  # output/report.html: every published article's checks
     status = "unchanged" if before == files else "published"
     return Verdict(article.slug, article.path, status, warnings=warnings)
 

@@ -39,7 +39,7 @@ class Body:
         Images: the PDF reads them from the article's folder; the web page and the
         newsletter point at copies published beside the page (``image_base`` + flat name).
         """
-        html = sanitize_html(_cut(self.marked_html, self.nonce, channel))
+        html = _clean(self.marked_html, self.nonce, channel)
         if channel == "pdf" and self.base_dir:
             # The PDF is rendered with templates/ as its base URL, but an article's images
             # live next to the article: make them absolute (the sanitizer let only
@@ -49,12 +49,18 @@ class Body:
 
     def image_files(self, channel: str) -> tuple[tuple[str, bytes], ...]:
         """The images ``channel``'s HTML shows, as files to publish beside the page."""
-        html = sanitize_html(_cut(self.marked_html, self.nonce, channel))
+        html = _clean(self.marked_html, self.nonce, channel)
         sources = dict.fromkeys(m.group(2) for m in _IMG_SRC.finditer(html))
         folder = Path(self.base_dir)
         return tuple(
             (_flat(src), (folder / unquote(html_lib.unescape(src))).read_bytes()) for src in sources
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _clean(marked_html: str, nonce: str, channel: str) -> str:
+    """The channel's cut of the body, sanitized once (the page asks for it twice)."""
+    return sanitize_html(_cut(marked_html, nonce, channel))
 
 
 def _flat(src: str) -> str:

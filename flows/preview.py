@@ -54,7 +54,7 @@ def rebuild(project: build.Project, out_dir: Path) -> list[str]:
         return [f"error: {exc}"]
     lines = [publish_one(path, settings, project, out_dir) for path in project.articles()]
     try:
-        build.write_site_assets(project, out_dir)
+        build.write_site_files(project, out_dir, build.CHANNEL_NAMES)
     except PublishError as exc:
         lines.append(f"error: {exc}")
     return lines

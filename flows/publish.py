@@ -32,7 +32,7 @@ def build_article(
     return pool.run(build.build_article, path, settings, project, channels, out_dir, fp)
 
 
-assets = task(build.write_site_assets, name="site-assets", cache_policy=NO_CACHE)
+site_files = task(build.write_site_files, name="site-files", cache_policy=NO_CACHE)
 
 
 @flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
@@ -74,8 +74,8 @@ def publish(
             advance(verdict)
     results = [verdicts[path] for path in paths]
     # Site files only when something is published: a refused run leaves output/ as it was.
-    if "web" in channels and any(v.status not in ("refused", "failed") for v in results):
-        assets(project, out_dir)  # called, not submitted: no worker process for a file copy
+    if any(v.status not in ("refused", "failed") for v in results):
+        site_files(project, out_dir, channels)  # called, not submitted: file copies only
     # 3. Report: the compliance table on the flow run, as output/report.html has it.
     for key, rows in report.artifact_tables(out_dir).items():
         create_table_artifact(

@@ -27,6 +27,8 @@ def test_publish_writes_every_output_and_a_passing_report(published):
     checks = [c for ch in report["channels"].values() for c in ch["checks"]]
     assert all(c["passed"] and c["found_in"] for c in checks)
     assert (published / "assets" / "page.css").is_file()
+    report_page = (published / "report.html").read_text()
+    assert "Compliance report: pass" in report_page and "gut-brain-axis" in report_page
 
 
 def test_article_folder_is_swapped_atomically_by_a_link(published):
