@@ -122,25 +122,23 @@ def publish(lib: Path, env: dict[str, str], out: str, *extra: str) -> Run:
 
 
 def floor(lib: Path, env: dict[str, str], out: str) -> Run:
-    """The same build functions in a plain loop: no Prefect, no hashing, no promotion."""
+    """The same pipeline in one plain process: no Prefect, no worker processes."""
     return timed([sys.executable, __file__, "floor", str(lib), out], env, lib)
 
 
 def floor_loop(lib: Path, out: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    from channels import build, registry
+    from channels import registry
+    from channels.pipeline.build import publish
+    from channels.pipeline.plan import gather
+    from channels.pipeline.project import Project
+    from channels.pipeline.writer import Writer
 
-    project = build.Project(lib / "source", lib / "templates")
-    settings = build.load_settings(project)
-    for path in project.articles():
-        prepared = build.prepare(path, settings, project)
-        folder = out / prepared.article.slug
-        folder.mkdir(parents=True)
-        for name in registry.CHANNELS:
-            checked = build.check_channel(prepared, build.render_channel(prepared, name))
-            assert isinstance(checked, build.Checked) and checked.passed, checked
-            for file, data in checked.rendered.files:
-                (folder / file).write_bytes(data)
+    project = Project(lib / "source", lib / "templates")
+    plan = gather(project, project.articles(), registry.names(), out, force=True)
+    with Writer(out) as writer:
+        verdicts = publish(plan, writer)
+    assert all(v.status == "published" for v in verdicts), verdicts
 
 
 def naive(lib: Path, env: dict[str, str]) -> Run:
@@ -241,28 +239,30 @@ def preview_edit(scratch: Path, reps: int = 5) -> tuple[float, float]:
     """One article while writing, in one long-lived process as ``publish preview`` runs it.
 
     Returns the medians of (floor: prepare + render + check, warm) and (a saved edit
-    rebuilt, re-checked and promoted by the preview's ``publish_one``).
+    rebuilt, re-checked and promoted by the preview's ``rebuild``).
     """
     sys.path.insert(0, str(ROOT))
-    from channels import build, registry
-    from flows.preview import publish_one
+    from channels import registry
+    from channels.content.article import load_article
+    from channels.pipeline.incremental import Fingerprint
+    from channels.pipeline.project import Project, load_settings
+    from channels.pipeline.steps import Job, build_article
+    from flows.cli.preview import rebuild
 
     source = make_library(scratch / "preview", 1)
-    project = build.Project(source, source.parent / "templates")
-    settings = build.load_settings(project)
-    path = project.articles()[0]
+    project = Project(source, source.parent / "templates")
     out = source.parent / "output"
-    publish_one(path, settings, project, out)  # warm: imports, fonts, first render
+    rebuild(project, out)  # warm: imports, fonts, first render
     floors, edits = [], []
     for i in range(reps):
         started = time.perf_counter()
-        prepared = build.prepare(path, settings, project)
-        for name in registry.CHANNELS:
-            build.check_channel(prepared, build.render_channel(prepared, name))
+        settings = load_settings(project)
+        article = load_article(project.articles()[0], settings.site, settings.policy)
+        build_article(Job(article, Fingerprint("", ())), settings, project, registry.names())
         floors.append(time.perf_counter() - started)
-        edit(path, "Researchers are", f"\n\nResearchers (edit {i}) are")
+        edit(project.articles()[0], "Researchers are", f"\n\nResearchers (edit {i}) are")
         started = time.perf_counter()
-        line = publish_one(path, settings, project, out)
+        [line] = rebuild(project, out)
         edits.append(time.perf_counter() - started)
         assert line.strip().startswith("published"), line
     return statistics.median(floors), statistics.median(edits)

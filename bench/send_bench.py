@@ -21,8 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from channels import sending, subscribers  # noqa: E402
-from channels.build import (  # noqa: E402
+from channels.distribution import send as sending  # noqa: E402
+from channels.distribution import store as subscribers  # noqa: E402
+from channels.distribution.edition import load_edition  # noqa: E402
+from channels.distribution.smtp import smtp_settings  # noqa: E402
+from channels.pipeline.build import (  # noqa: E402
     Project,
     check_channel,
     finalize,
@@ -30,7 +33,6 @@ from channels.build import (  # noqa: E402
     prepare,
     render_channel,
 )
-from channels.mailer import smtp_settings  # noqa: E402
 
 SERVER = """
 import sys, time
@@ -89,7 +91,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             out, source = publish_with_real_address(Path(tmp))
             make_list(Path(tmp) / "list.sqlite3", count)
-            edition = sending.load_edition(out, "gut-brain-axis", source / "site.yaml")
+            edition = load_edition(out, "gut-brain-axis", source / "site.yaml")
             settings = smtp_settings({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
                                       "SMTP_SECURITY": "none"})
             started = time.perf_counter()

@@ -1,14 +1,24 @@
-"""The seam every channel implements, and the data that crosses it."""
+"""The seam every channel implements, and the data that crosses it.
+
+A channel is one output format: it renders an article into files in memory, reads
+the text back out of those files for the gate, and says where each required
+disclaimer must be found.  Adding one: a package with a ``Channel`` subclass, its
+templates, and one line in ``channels/registry.py``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from pathlib import Path
+from typing import ClassVar
 
-from .article import Article
-from .disclaimers import Disclaimer
-from .markdown import Body
-from .site import Site
+from channels.content.article import Article
+from channels.content.disclaimers import Disclaimer, Policy
+from channels.content.markdown import Body
+from channels.content.site import Site
+from channels.gate.expectations import Expectation
+
+__all__ = ["Channel", "Context", "Expectation", "Rendered", "SiteInputs"]
 
 
 @dataclass(frozen=True)
@@ -43,30 +53,41 @@ class Rendered:
 
 
 @dataclass(frozen=True)
-class Expectation:
-    """Where a disclaimer must be found in a channel's extracted parts.
+class SiteInputs:
+    """What a channel's site-wide files are made from: the published folder and settings."""
 
-    ``scope="each"``: in every part whose name starts with ``parts``;
-    ``scope="any"``: in at least one of them.
-    """
-
-    disclaimer: Disclaimer
-    form: Literal["full", "short"]
-    scope: Literal["each", "any"]
-    parts: str = ""
-
-    @property
-    def text(self) -> str:
-        return self.disclaimer.text if self.form == "full" else self.disclaimer.short
+    out_dir: Path
+    site: Site
+    policy: Policy
+    templates_dir: str
 
 
-class Channel(Protocol):
+class Channel:
     """One output format: render from the article, read text back from the artifact."""
 
-    name: str
+    name: ClassVar[str]
+    # The files the gate reads back, by their published names; ``publish check`` finds
+    # them in a folder by these names.  ``opens``: the one a person looks at first.
+    files: ClassVar[tuple[str, ...]]
+    opens: ClassVar[str]
+    # How a lone output of this channel may be named for ``publish check`` (in messages).
+    lone: ClassVar[tuple[str, ...]] = ()
 
-    def render(self, article: Article, context: Context) -> Rendered: ...
+    def render(self, article: Article, context: Context) -> Rendered:
+        raise NotImplementedError
 
-    def extract_text(self, rendered: Rendered) -> dict[str, str]: ...
+    def extract_text(self, rendered: Rendered) -> dict[str, str]:
+        """Text of every part of the output a reader gets, read back from its bytes."""
+        raise NotImplementedError
 
-    def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]: ...
+    def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
+        raise NotImplementedError
+
+    def recognize(self, path: Path, data: bytes) -> str | None:
+        """The published name of a lone file given to ``publish check`` under another name
+        (``draft.pdf``), if it is one of ours; a file under its published name is known."""
+        return None
+
+    def site_files(self, inputs: SiteInputs) -> dict[str, bytes]:
+        """Files for the whole site (an index, shared assets), by path under ``output/``."""
+        return {}

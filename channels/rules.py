@@ -91,20 +91,46 @@ class EmailRules:
 
 @dataclass(frozen=True)
 class ContentRules:
-    """Limits on the canonical source."""
+    """Limits on the canonical source and the defaults of the content checks."""
 
     summary_max: int = 300
     max_source_bytes: int = 2 * 1024 * 1024
     reading_grade_max: float = 8.0  # AMA 6th, NIH 6th-8th grade; FKGL via pyphen
-    review_max_age_days: int = 365
+    review_max_months: int = 12  # a clinical review older than this blocks publishing
+    # FTC Health Products Compliance Guidance (2022): absolute efficacy words.
+    absolute_claims: tuple[str, ...] = ("cure", "cures", "cured", "guaranteed", "guarantee",
+                                        "miracle", "proven to", "clinically proven", "100%")
+    source: str = "AMA/NIH readability guidance; FTC health claims (2022); checked 2026-11"
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """Far above any patient handout; low enough that every renderer finishes in seconds."""
+
+    max_body_chars: int = 400_000  # ~400 PDF pages, rendered in ~30 s; the seed has 10,000
+    max_word_chars: int = 2_000  # the longest URL we link to is ~200 characters
+    max_headings: int = 500  # the seed article has 8
+    max_nesting: int = 12  # lists and block quotes, counted together
+    max_lines: int = 50_000
+    source: str = "measured here (bench/pathological.py), 2026-11"
+
+
+@dataclass(frozen=True)
+class GateRules:
+    """What counts as readable when the gate reads a disclaimer back from an output."""
+
     pdf_min_disclaimer_pt: float = 9.0
     pdf_min_body_pt: float = 12.0
     pdf_min_contrast: float = 4.5  # WCAG 2.2 SC 1.4.3 (AA, normal text), against white paper
-    source: str = "AMA/NIH readability guidance; FTC clear and conspicuous; checked 2026-11"
+    html_min_font_px: float = 9  # smaller nobody reads (x-small is 10 px)
+    html_min_contrast: float = 1.5  # below it text is coloured like its background
+    source: str = "FTC clear and conspicuous; WCAG 2.2 SC 1.4.3; checked 2026-11"
 
 
 EMAIL = EmailRules()
 CONTENT = ContentRules()
+BODY = BodyLimits()
+GATE = GateRules()
 
 
 def platform(name: str) -> PlatformRule:

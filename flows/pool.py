@@ -6,20 +6,18 @@ one of these plain-Python processes, which import ``channels`` but never Prefect
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any, TypeVar
 
 from channels.errors import GateRefused, InputError, PublishError
+from channels.pipeline.project import Project, Settings
+from channels.pipeline.steps import Built, Job, build_article
 
 T = TypeVar("T")
-# An executor cannot be a task parameter (tasks take data), so the flow opens the pool
-# around its tasks and they find it here.
-_executor: ProcessPoolExecutor | None = None
-
 
 @dataclass(frozen=True)
 class _Raised:
@@ -29,33 +27,42 @@ class _Raised:
     exit_code: int
 
 
-@contextlib.contextmanager
-def processes(count: int) -> Iterator[None]:
-    """Run ``run(...)`` calls in ``count`` processes inside this block (inline if count < 1)."""
-    global _executor
-    if count < 1:
-        yield
-        return
-    # spawn, not fork: the parent has Prefect's threads and event loop running.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(count, mp_context=context, initializer=_warm_up) as executor:
-        _executor = executor
-        try:
-            yield
-        finally:
-            _executor = None
+class Workers:
+    """``count`` spawned processes that build articles; with ``count < 1``, build right here."""
 
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._executor: ProcessPoolExecutor | None = None
 
-def run(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in a worker process if a pool is open, else right here."""
-    if _executor is None:
-        return fn(*args)
-    result = _executor.submit(_guarded, fn, args).result()
-    if isinstance(result, _Raised):
-        if result.exit_code == 1:
-            raise GateRefused(result.message)
-        raise InputError("", result.message)
-    return result
+    def __enter__(self) -> Workers:
+        if self.count >= 1:
+            # spawn, not fork: the parent has Prefect's threads and event loop running.
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(self.count, mp_context=context,
+                                                 initializer=_warm_up)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
+
+    def build(self, job: Job, settings: Settings, project: Project,
+              channels: tuple[str, ...]) -> Built:
+        """Render and check one article in a worker process (or here, without a pool)."""
+        return self.run(build_article, job, settings, project, channels)
+
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a worker process; a user-facing error comes back as the same one."""
+        if self._executor is None:
+            return fn(*args)
+        result = self._executor.submit(_guarded, fn, args).result()
+        if isinstance(result, _Raised):
+            if result.exit_code == 1:
+                raise GateRefused(result.message)
+            raise InputError("", result.message)
+        return result
 
 
 def _guarded(fn: Callable[..., T], args: tuple[Any, ...]) -> T | _Raised:
@@ -67,5 +74,5 @@ def _guarded(fn: Callable[..., T], args: tuple[Any, ...]) -> T | _Raised:
 
 def _warm_up() -> None:
     # Each worker pays for its imports once, in parallel, before its first article.
-    import channels.build  # noqa: F401
+    import channels.pipeline.steps  # noqa: F401
     import channels.registry  # noqa: F401

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from channels.build import Verdict
+from channels.pipeline.plan import Verdict
 
 STATUSES = ("published", "unchanged", "reused", "refused", "failed")
 

@@ -1,8 +1,9 @@
-"""The publish flow: hash → render, check and promote what changed (in processes) → report."""
+"""The publish flow: the plain pipeline, with one Prefect task per article in worker processes."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from prefect import flow, task
@@ -11,80 +12,60 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from channels import build, report
 from channels.errors import GateRefused, InputError
-from flows import pool, progress
+from channels.pipeline import build
+from channels.pipeline.plan import Plan, Verdict
+from channels.pipeline.report import artifact_tables
+from channels.pipeline.steps import Built
+from channels.pipeline.writer import Writer
+from flows import progress
+from flows.pool import Workers
 
 
-# Outputs are reused by our own content hash (channels/incremental.py), not cached by
-# Prefect.  One task per article, not per channel: a task costs about 10 ms of
-# orchestration and a channel renders in 10-250 ms, so larger tasks keep the overhead small.
-@task(name="build", task_run_name="build-{path.stem}", cache_policy=NO_CACHE)
-def build_article(
-    path: Path,
-    settings: build.Settings,
-    project: build.Project,
-    channels: tuple[str, ...],
-    out_dir: Path,
-    fp: build.Fingerprint,
-) -> build.Verdict:
-    """Render, check and promote one article in a worker process (WeasyPrint is not thread-safe)."""
-    return pool.run(build.build_article, path, settings, project, channels, out_dir, fp)
-
-
-site_files = task(build.write_site_files, name="site-files", cache_policy=NO_CACHE)
-
-
-@flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
-def publish(
-    paths: list[Path],
-    out_dir: Path,
-    channels: tuple[str, ...],
-    project: build.Project,
-    force: bool = False,
-    workers: int = 1,
-) -> list[build.Verdict]:
-    """Publish every article in ``paths``; raise at the end if any was refused."""
+@flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False,
+      validate_parameters=False)
+def publish(plan: Plan, out_dir: Path, workers: int = 1) -> list[Verdict]:
+    """Publish a gathered ``plan`` into ``out_dir``; raise at the end if any was refused."""
     started = time.monotonic()
-    # 1. Load settings once; hash every article's inputs; keep what is already built.
-    settings = build.load_settings(project)
-    shared = build.shared_for(project, settings, channels)
-    plans = [
-        build.plan(path, settings, shared, out_dir, project.max_source_bytes) for path in paths
-    ]
-    verdicts = {p.path: p.reused for p in plans if p.reused and not force}
-    for verdict in verdicts.values():
-        progress.line(verdict, out_dir)
-    # 2. Render, check and promote every other article: one task each, run concurrently.
-    todo = [p for p in plans if p.path not in verdicts]
     # One article renders right here (no pool to start); more go to worker processes, even
     # with one worker: there WeasyPrint runs in a main thread, under a cheap timer signal.
-    with (
-        pool.processes(min(workers, len(todo)) if len(todo) > 1 else 0),
-        progress.bar(len(paths), done=len(verdicts)) as advance,
-    ):
-        futures = {
-            build_article.submit(p.path, settings, project, channels, out_dir, p.fp): p.path
-            for p in todo
-        }
-        for future in as_completed(list(futures)):
-            verdict = future.result()
-            verdicts[futures[future]] = verdict
+    count = min(workers, len(plan.jobs)) if len(plan.jobs) > 1 else 0
+    with (Workers(count) as pool, Writer(out_dir) as writer,
+          progress.bar(len(plan.order)) as advance):
+
+        def report(verdict: Verdict) -> None:
             progress.line(verdict, out_dir)
             advance(verdict)
-    results = [verdicts[path] for path in paths]
-    # Site files only when something is published: a refused run leaves output/ as it was.
-    if any(v.status not in ("refused", "failed") for v in results):
-        site_files(project, out_dir, channels)  # called, not submitted: file copies only
-    # 3. Report: the compliance table on the flow run, as output/report.html has it.
-    for key, rows in report.artifact_tables(out_dir).items():
+
+        results = build.publish(plan, writer, _on_tasks(pool), report)
+    # The compliance table on the flow run, as output/report.html has it.
+    for key, rows in artifact_tables(out_dir).items():
         create_table_artifact(
             table=rows, key=key, description=f"{key}: every published output × disclaimer"
         )
-    # 4. Summarize, then raise at the end so the run is marked failed when anything was refused.
     progress.summary(results, time.monotonic() - started)
+    # Raise at the end, so the run is marked failed when anything was refused.
     raise_for(results)
     return results
+
+
+def _on_tasks(pool: Workers) -> build.BuildEach:
+    """``build_each`` for the pipeline: one task per article, results as they finish.
+
+    Outputs are reused by our own content hash (``channels/pipeline/incremental.py``),
+    not cached by Prefect.  One task per article, not per channel: a task costs about
+    10 ms of orchestration and a channel renders in 10-250 ms.
+    """
+    build_task = task(pool.build, name="build", task_run_name="build-{job.article.slug}",
+                      cache_policy=NO_CACHE)
+
+    def build_each(plan: Plan) -> Iterator[Built]:
+        futures = [build_task.submit(job, plan.settings, plan.project, plan.channels)
+                   for job in plan.jobs]
+        for future in as_completed(futures):
+            yield future.result()
+
+    return build_each
 
 
 def runner(workers: int, articles: int) -> ThreadPoolTaskRunner:
@@ -92,7 +73,7 @@ def runner(workers: int, articles: int) -> ThreadPoolTaskRunner:
     return ThreadPoolTaskRunner(max_workers=max(1, min(workers, articles)))
 
 
-def raise_for(verdicts: list[build.Verdict]) -> None:
+def raise_for(verdicts: list[Verdict]) -> None:
     """Turn refused or failed articles into the error the CLI reports."""
     failed = [v for v in verdicts if v.status == "failed"]
     refused = [v for v in verdicts if v.status == "refused"]

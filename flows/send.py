@@ -9,9 +9,10 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
-from channels import sending
+from channels.distribution import send as sending
+from channels.distribution.edition import load_edition, signing_key
+from channels.distribution.smtp import smtp_settings
 from channels.errors import PublishError
-from channels.mailer import smtp_settings
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ def deliver(request: SendRequest) -> sending.Summary | Refused | None:
 
 
 def _deliver(request: SendRequest) -> sending.Summary | None:
-    edition = sending.load_edition(request.out_dir, request.slug, request.site_file,
-                                   request.campaign)
-    key = sending.signing_key()
+    edition = load_edition(request.out_dir, request.slug, request.site_file,
+                           request.campaign)
+    key = signing_key()
     settings = smtp_settings()
     if request.to:
         sending.send_test(edition, request.to, key, settings, request.retry)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from prefect import flow
 
-from channels import build, registry
+from channels import registry
+from channels.pipeline.plan import gather
+from channels.pipeline.project import Project
 from flows.publish import publish, runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,14 +25,10 @@ NIGHTLY = "0 3 * * *"  # 03:00, when nobody is editing
 def publish_library(source_dir: str = "source", templates: str = "templates",
                     out: str = "output", workers: int = 2) -> dict[str, int]:
     """Publish every article of ``source_dir`` (JSON-able parameters, for schedules and the UI)."""
-    project = build.Project(Path(source_dir), Path(templates))
-    paths = project.articles()
-    # Loaded from a file by the runner, the subflow's string annotations cannot be resolved
-    # for validation; its parameters are already typed data built right here.
-    subflow = publish.with_options(task_runner=runner(workers, len(paths)),
-                                   validate_parameters=False)
-    verdicts = subflow(
-        paths, Path(out), registry.select(None), project, workers=workers)
+    project = Project(Path(source_dir), Path(templates))
+    plan = gather(project, project.articles(), registry.names(), Path(out))
+    subflow = publish.with_options(task_runner=runner(workers, len(plan.jobs)))
+    verdicts = subflow(plan, Path(out), workers=workers)
     return {status: sum(v.status == status for v in verdicts) for status in
             ("published", "unchanged", "reused")}
 

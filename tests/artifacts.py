@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from channels.htmltext import visible_text
-from channels.pdf import page_texts
+from channels.gate.html_text import visible_text
+from channels.pdf.channel import page_texts
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "srcset",
                   "xlink:href", "content"}

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 SOURCE = ROOT / "source"
 TEMPLATES = ROOT / "templates"
 SEED = SOURCE / "gut-brain-axis.md"
@@ -56,31 +57,38 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".publish.lock"}
 
 
+def prepare_file(path: Path, settings, project):  # type: ignore[no-untyped-def]
+    """Load one article and prepare it, as ``gather`` and ``build_article`` do in a run."""
+    from channels.content.article import load_article
+    from channels.pipeline.steps import prepare
+
+    article = load_article(path, settings.site, settings.policy, project.max_source_bytes)
+    return prepare(article, settings, project)
+
+
 @pytest.fixture(scope="session")
 def project():
-    from channels.build import Project
+    from channels.pipeline.project import Project
 
     return Project(SOURCE, TEMPLATES)
 
 
 @pytest.fixture(scope="session")
 def settings(project):
-    from channels.build import load_settings
+    from channels.pipeline.project import load_settings
 
     return load_settings(project)
 
 
 @pytest.fixture(scope="session")
 def seed(project, settings):
-    from channels.build import prepare
-
-    return prepare(SEED, settings, project)
+    return prepare_file(SEED, settings, project)
 
 
 @pytest.fixture(scope="session")
 def rendered(seed):
     """Every channel of the seed article, rendered once without Prefect."""
-    from channels.build import render_channel
+    from channels.pipeline.steps import render_channel
     from channels.registry import CHANNELS
 
     return {name: render_channel(seed, name) for name in CHANNELS}

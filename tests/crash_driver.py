@@ -1,4 +1,4 @@
-"""Publish with the plain build functions in a forked child per request (for test_crash).
+"""Publish through the plain pipeline in a forked child per request (for test_crash).
 
 Imports happen once, here; each request line ``SOURCE OUT`` forks a child that
 publishes, prints the child's pid at once and ``done <status>`` when it has ended,
@@ -11,19 +11,20 @@ import os
 import sys
 from pathlib import Path
 
-from channels import build
+from channels.pipeline.build import publish as publish_plan
+from channels.pipeline.plan import gather
+from channels.pipeline.project import Project
+from channels.pipeline.writer import Writer
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = build.Project(ROOT / "source", ROOT / "templates")
+PROJECT = Project(ROOT / "source", ROOT / "templates")
 CHANNELS = ("email", "social", "web")  # the PDF adds time, not new ways to publish
 
 
 def publish(source: Path, out: Path) -> None:
-    settings = build.load_settings(PROJECT)
-    prepared = build.prepare(source, settings, PROJECT)
-    results = [build.check_channel(prepared, build.render_channel(prepared, name))
-               for name in CHANNELS]
-    verdict = build.finalize(prepared, results, out)
+    plan = gather(PROJECT, [source], CHANNELS, out, force=True)
+    with Writer(out) as writer:
+        [verdict] = publish_plan(plan, writer)
     assert verdict.status in ("published", "unchanged"), verdict
 
 

@@ -1,0 +1,160 @@
+"""Exact post length, the way each platform counts it (see ``rules.PLATFORMS``)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+from twitter_text import extract_urls_with_indices, parse_tweet
+from twitter_text.config import config as twitter_config
+
+from channels.rules import PlatformRule
+
+# twitter-text-parser's bundled v3 config lacks the flag its parser reads; v3 means "on".
+_X_CONFIG = dict(twitter_config["version3"], emoji_parsing_enabled=True)
+_EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
+_HASHTAG = regex.compile(r"(?<![\w#&/])#(\w*[^\W\d]\w*)")
+_X_INVALID = ("\ufffe", "\ufeff", "\uffff")
+MASTODON_URL_LENGTH = 23
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as the platform detects it: its text, where it is, and where it goes."""
+
+    text: str
+    start: int  # code point index into the post
+    end: int
+
+    @property
+    def uri(self) -> str:
+        return self.text if "://" in self.text else f"https://{self.text}"
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """One way a post breaks a platform rule, with how far and how to fix it."""
+
+    what: str
+    over: int
+    fix: str
+
+
+def clusters(text: str) -> list[str]:
+    """User-perceived characters (extended grapheme clusters, UAX #29)."""
+    return regex.findall(r"\X", text)
+
+
+def graphemes(text: str) -> int:
+    return len(clusters(text))
+
+
+def before_cut(text: str, cut: int) -> str:
+    """What a reader sees before tapping "see more": the first ``cut`` characters."""
+    return "".join(clusters(text)[:cut])
+
+
+def utf8_bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def x_length(text: str) -> int:
+    """twitter-text weighted length under config v3 (URLs 23, emoji 2, CJK 2), after NFC."""
+    return parse_tweet(unicodedata.normalize("NFC", text), _X_CONFIG).weightedLength
+
+
+def x_valid(text: str) -> bool:
+    return parse_tweet(unicodedata.normalize("NFC", text), _X_CONFIG).valid
+
+
+def links(text: str, bare_domains: bool = True) -> list[Link]:
+    """Links as twitter-text finds them (the rules Mastodon and most apps follow)."""
+    return [Link(u["url"], *u["indices"])
+            for u in extract_urls_with_indices(text, bare_domains)]
+
+
+def hashtags(text: str) -> list[str]:
+    return _HASHTAG.findall(text)
+
+
+def length(rule: PlatformRule, text: str, content_warning: str = "") -> int:
+    """The post's length as ``rule``'s platform counts it."""
+    if rule.counting == "twitter":
+        return x_length(text)
+    if rule.counting == "utf16":
+        return utf16_units(text)
+    if rule.counting == "utf8-emoji":
+        return sum(utf8_bytes(c) if _EMOJI.search(c) else 1 for c in clusters(text))
+    if rule.counting == "mastodon":
+        return graphemes(content_warning) + _mastodon_text_length(text)
+    return graphemes(text)
+
+
+def _mastodon_text_length(text: str) -> int:
+    # Only URLs with a scheme shrink to 23; a bare domain counts every character.
+    found = links(text, bare_domains=False)
+    spans = sum(graphemes(text[link.start:link.end]) for link in found)
+    return graphemes(text) - spans + MASTODON_URL_LENGTH * len(found)
+
+
+def overflows(rule: PlatformRule, text: str, content_warning: str = "") -> list[Overflow]:
+    """Every rule of the platform the post breaks (empty when it may be posted as is)."""
+    found = []
+    over = length(rule, text, content_warning) - rule.limit
+    if over > 0:
+        found.append(Overflow(f"{over} over the limit of {rule.limit} {rule.unit}", over,
+                              f"by at least {over} {rule.unit}"))
+    if rule.max_bytes is not None and utf8_bytes(text) > rule.max_bytes:
+        extra = utf8_bytes(text) - rule.max_bytes
+        found.append(Overflow(f"{extra} over the limit of {rule.max_bytes} UTF-8 bytes", extra,
+                              f"by at least {extra} UTF-8 bytes"))
+    found += _count_overflow(len(links(text)), rule.max_links, "links")
+    found += _count_overflow(len(hashtags(text)), rule.max_hashtags, "hashtags")
+    if rule.counting == "twitter" and any(c in text for c in _X_INVALID):
+        found.append(Overflow("contains U+FFFE, U+FEFF or U+FFFF, which X refuses", 0,
+                              "by removing that character"))
+    return found
+
+
+def _count_overflow(count: int, limit: int | None, noun: str) -> list[Overflow]:
+    if limit is None or count <= limit:
+        return []
+    return [Overflow(f"{count} {noun}, over the limit of {limit}", count - limit,
+                     f"by removing {count - limit} {noun}")]
+
+
+def fits(rule: PlatformRule, text: str, content_warning: str = "") -> bool:
+    """Within every limit of the platform: length, bytes, links, hashtags, valid characters."""
+    if rule.counting == "twitter" and not x_valid(text):
+        return False
+    return not overflows(rule, text, content_warning)
+
+
+def bluesky_facets(text: str) -> list[dict]:
+    """Rich-text facets (UTF-8 byte offsets) that make links and tags clickable on Bluesky."""
+    facets = [_facet(text, link.start, link.end,
+                     {"$type": "app.bsky.richtext.facet#link", "uri": link.uri})
+              for link in links(text)]
+    for match in _HASHTAG.finditer(text):
+        facets.append(_facet(text, match.start(), match.end(),
+                             {"$type": "app.bsky.richtext.facet#tag", "tag": match.group(1)}))
+    return sorted(facets, key=lambda f: f["index"]["byteStart"])
+
+
+def _facet(text: str, start: int, end: int, feature: dict) -> dict:
+    byte_start = utf8_bytes(text[:start])
+    return {"index": {"byteStart": byte_start, "byteEnd": byte_start + utf8_bytes(text[start:end])},
+            "features": [feature]}
+
+
+LINKEDIN_RESERVED = frozenset("\\|{}@[]()<>#*_~")
+
+
+def linkedin_escape(text: str) -> str:
+    """LinkedIn's "little text" format: reserved characters must be backslash-escaped."""
+    return "".join("\\" + c if c in LINKEDIN_RESERVED else c for c in text)

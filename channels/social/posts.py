@@ -1,0 +1,165 @@
+"""One post per platform: the hook, the short disclaimers before any "see more" cut, the link.
+
+A post that cannot carry its disclaimers within the platform's limit is refused,
+never truncated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from channels.content.article import Article
+from channels.content.disclaimers import Disclaimer
+from channels.errors import ContentTooLong
+from channels.rules import PlatformRule
+from channels.social.counting import (
+    bluesky_facets,
+    fits,
+    graphemes,
+    hashtags,
+    length,
+    linkedin_escape,
+    overflows,
+    utf8_bytes,
+)
+
+# Mastodon convention: mental-health topics go behind a content warning, which the
+# server counts toward the limit.  It hides the claim and its disclaimer alike.
+CONTENT_WARNING = "Mental health"
+SEE_MORE_MARGIN = 10
+
+
+@dataclass(frozen=True)
+class Post:
+    """One platform's post exactly as it will be submitted."""
+
+    platform: str
+    label: str
+    text: str
+    length: int
+    limit: int
+    unit: str
+    link: str
+    see_more: int | None
+    source: str
+    checked: str
+    content_warning: str = ""
+    utf8_bytes: int | None = None
+    facets: tuple[dict, ...] = ()
+    api_text: str = ""
+
+    def as_json(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if v not in ("", None, ())}
+        if self.facets:
+            data["facets"] = list(self.facets)
+        return data
+
+
+def compose(rule: PlatformRule, article: Article, required: tuple[Disclaimer, ...]) -> Post:
+    """The post for one platform; ``ContentTooLong`` if even the shortest layout does not fit."""
+    link = _link(rule, article)
+    disclaimer = " ".join(d.short for d in required)
+    warning = CONTENT_WARNING if rule.content_warning else ""
+    authored = article.authored_post(rule.name)
+    candidates = [authored] if authored else _derived(article)
+    tags = _tags(rule, article, authored or "")
+    # Hashtags are the first thing to go; the disclaimer and the link never are.
+    layouts = [_layout(rule, c, link, disclaimer, t) for c in candidates for t in (tags, "")]
+    text = next((t for t in layouts if fits(rule, t, warning)), None)
+    if text is None:
+        raise _too_long(rule, article, layouts[-1], warning, authored is not None)
+    return Post(
+        rule.name, rule.label, text, length(rule, text, warning), rule.limit, rule.unit,
+        link if rule.links_clickable else article.url, rule.see_more, rule.source, rule.checked,
+        content_warning=warning,
+        utf8_bytes=utf8_bytes(text) if rule.max_bytes else None,
+        facets=tuple(bluesky_facets(text)) if rule.link_facets else (),
+        api_text=linkedin_escape(text) if rule.escaped else "",
+    )
+
+
+def _too_long(rule: PlatformRule, article: Article, text: str, warning: str,
+              authored: bool) -> ContentTooLong:
+    problem = overflows(rule, text, warning)[0]
+    field = f"social.{rule.name}"
+    where = _where(article, rule.name) if authored else article.path
+    fix = (f"shorten {field} {problem.fix}" if authored
+           else f"write a shorter {field} in the front matter, or shorten the title")
+    return ContentTooLong(
+        where, f"social: the {rule.label} post is {problem.what} once the link and "
+        f"disclaimer are added", fix)
+
+
+def _where(article: Article, platform: str) -> str:
+    """``file:line`` of ``social.<platform>`` in the front matter (the file alone if not found)."""
+    try:
+        lines = Path(article.path).read_text(encoding="utf-8-sig").splitlines()
+    except OSError:
+        return article.path
+    start = next((i for i, line in enumerate(lines) if line.startswith("social:")), None)
+    if start is None:
+        return article.path
+    for number in range(start + 1, min(len(lines), article.body_line)):
+        line = lines[number]
+        if line.strip() and not line[0].isspace():
+            break
+        if re.match(rf"\s+{re.escape(platform)}\s*:", line):
+            return f"{article.path}:{number + 1}"
+    return f"{article.path}:{start + 1}"
+
+
+def _derived(article: Article) -> list[str]:
+    """Post texts made from the article, longest first."""
+    first_sentence = re.split(r"(?<=[.!?])\s", article.summary, maxsplit=1)[0]
+    return [f"{article.title}\n\n{article.summary}", f"{article.title}\n\n{first_sentence}",
+            article.title, first_sentence]
+
+
+def _layout(rule: PlatformRule, text: str, link: str, disclaimer: str, tags: str) -> str:
+    order = [text, disclaimer, link, tags]
+    if rule.see_more is not None and graphemes(f"{text}\n\n{disclaimer}") > _shown(rule):
+        # The disclaimer must show before the "more" cut (FTC: clear and conspicuous):
+        # after a short opening line if one fits, else first of all.
+        opener, rest = _opener(rule, text, disclaimer)
+        order = [opener, disclaimer, rest, link, tags] if opener else [disclaimer, text, link, tags]
+    return "\n\n".join(part for part in order if part)
+
+
+def _shown(rule: PlatformRule) -> int:
+    # The cut is approximate and moves with the device: keep a margin before it.
+    return (rule.see_more or 0) - SEE_MORE_MARGIN
+
+
+def _opener(rule: PlatformRule, text: str, disclaimer: str) -> tuple[str, str]:
+    """The opening line and the rest, the opening short enough to show the disclaimer."""
+    head, _, rest = text.partition("\n\n")
+    options = [(head, rest)]
+    short, colon, subtitle = head.partition(": ")
+    if colon:  # "Title: subtitle" opens with the title and keeps the subtitle below
+        options.append((short, f"{subtitle[:1].upper()}{subtitle[1:]}\n\n{rest}"))
+    for opener, remainder in options:
+        if graphemes(f"{opener}\n\n{disclaimer}") <= _shown(rule):
+            return opener, remainder.strip()
+    return "", text
+
+
+def _link(rule: PlatformRule, article: Article) -> str:
+    if not rule.links_clickable:
+        return "Link in bio."
+    return f"{article.url}?utm_source={rule.name}&utm_medium=social&utm_campaign={article.slug}"
+
+
+def _tags(rule: PlatformRule, article: Article, authored: str) -> str:
+    """The article's tags as hashtags, as many as the platform suits, none twice."""
+    present = {t.lower() for t in hashtags(authored)}
+    budget = rule.hashtags
+    if rule.max_hashtags is not None:
+        budget = min(budget, rule.max_hashtags - len(present))
+    tags = [t for t in map(_hashtag, article.tags) if t[1:].lower() not in present]
+    return " ".join(tags[:max(budget, 0)])
+
+
+def _hashtag(tag: str) -> str:
+    return "#" + "".join(word.capitalize() for word in re.split(r"[^A-Za-z0-9]+", tag) if word)

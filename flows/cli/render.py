@@ -1,0 +1,78 @@
+"""``publish render``: render, check and publish articles through the Prefect flow."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from channels.errors import InputError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("render", help="render, check and publish articles")
+    parser.add_argument(
+        "sources", nargs="*", type=Path, help="article files (default: every source/*.md)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("output"), help="output folder (default: output)"
+    )
+    parser.add_argument(
+        "--only", default=None, help="comma-separated channels: pdf,email,social,web"
+    )
+    parser.add_argument("--source-dir", type=Path, default=Path("source"))
+    parser.add_argument("--templates", type=Path, default=Path("templates"))
+    parser.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=None,
+        metavar="N",
+        help="largest source file accepted, in bytes (default: 2 MB)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="articles rendered at once, each in its own process (default: cores)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every article even if its inputs are unchanged",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from channels import registry
+    from channels.pipeline.plan import gather
+    from channels.pipeline.project import Project
+
+    project = Project(args.source_dir, args.templates)
+    if args.max_bytes is not None:
+        project = Project(args.source_dir, args.templates, args.max_bytes)
+    channels = registry.select(args.only)
+    paths = list(args.sources) or project.articles()
+    if not paths:
+        raise InputError(str(args.source_dir), "no articles (*.md) found", "add one or name a file")
+    # Gather first: every input is loaded and validated once, before Prefect starts, so
+    # bad input never reaches output/.
+    plan = gather(project, paths, channels, args.out, force=args.force)
+    from flows.publish import publish, runner
+
+    publish.with_options(task_runner=runner(args.workers, len(plan.jobs)))(
+        plan, args.out, workers=args.workers
+    )
+    return 0
+
+
+def _size(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number of bytes: {text!r}")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return int(text)

@@ -1,0 +1,78 @@
+"""``publish send``: send a published newsletter to the list, or one test message."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("send", help="send a published newsletter by email")
+    parser.add_argument("slug", help="the article's slug, e.g. gut-brain-axis")
+    parser.add_argument("--to", default="", help="send one test message to this address only")
+    parser.add_argument("--dry-run", action="store_true", help="check everything, send nothing")
+    parser.add_argument("--out", type=Path, default=Path("output"), help="published output folder")
+    parser.add_argument("--source-dir", type=Path, default=Path("source"))
+    parser.add_argument("--db", type=Path, default=None,
+                        help="subscriber store (default: $PUBLISH_DB or subscribers.sqlite3)")
+    parser.add_argument("--campaign", default="",
+                        help="ledger key (default: the slug; a new name sends a new edition)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from channels.distribution import store as subscribers
+    from channels.distribution.smtp import smtp_settings
+    from channels.errors import SendRefused
+
+    db = args.db or subscribers.default_db(ROOT)
+    if args.dry_run:
+        return _dry_run(args, db)
+    # Every refusal before the flow starts: one line, no Prefect traceback.
+    _checked_edition(args)
+    smtp_settings()
+    from flows.send import SendRequest, send
+
+    state = send(SendRequest(args.out, args.slug, args.source_dir / "site.yaml", db,
+                             args.campaign, args.to), return_state=True)
+    if state.is_failed():
+        raise SendRefused(state.message or "the send flow failed (run again with --debug)")
+    summary = state.result()
+    if summary is None:
+        print(f"sent one test message to {args.to}")
+        return 0
+    print("\n".join(summary.lines()))
+    return 0 if not summary.failed and not summary.deferred and not summary.stopped else 1
+
+
+def _dry_run(args: argparse.Namespace, db: Path) -> int:
+    """Every refusal the real send would make, and the numbers; no SMTP, no ledger writes."""
+    from channels.distribution import store as subscribers
+
+    edition = _checked_edition(args)
+    conn = subscribers.connect(db)
+    done = subscribers.ledger_states(conn, edition.campaign)
+    listed = subscribers.subscribers(conn, "subscribed")
+    todo = [s for s in listed if done.get(s.email.lower()) not in ("delivered", "failed")]
+    conn.close()
+    target = args.to or f"{len(todo)} of {len(listed)} subscribed addresses"
+    print(f"dry run: would send '{edition.subject}' (campaign {edition.campaign}) to {target}")
+    return 0
+
+
+def _checked_edition(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from channels.distribution import store as subscribers
+    from channels.distribution.edition import load_edition, signing_key
+    from channels.errors import SendRefused
+
+    edition = load_edition(args.out, args.slug, args.source_dir / "site.yaml", args.campaign)
+    signing_key()
+    if args.to:
+        try:
+            subscribers.check_address(args.to)
+        except ValueError as exc:
+            raise SendRefused(f"--to: {exc} "
+                              "(give one plain address, e.g. you@example.org)") from None
+    return edition

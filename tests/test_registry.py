@@ -1,0 +1,118 @@
+"""Every registered channel renders the seed article into a valid artifact that keeps
+every required disclaimer (the contract), plus each channel's own validity checks."""
+
+from __future__ import annotations
+
+import email.policy
+import json
+from email import message_from_bytes
+from html.parser import HTMLParser
+
+import pypdfium2 as pdfium
+import pytest
+
+from channels import rules
+from channels.gate.match import contains
+from channels.pipeline.steps import Checked, check_channel
+from channels.registry import CHANNELS
+from channels.social import counting
+
+HEADINGS = [
+    "What is the gut-brain axis?",
+    "Key components of the gut-brain axis",
+    "What this means for treatment",
+    "Frequently asked questions",
+    "Key takeaways",
+]
+
+
+@pytest.mark.parametrize("name", list(CHANNELS))
+def test_contract_every_channel_keeps_every_required_disclaimer(name, seed, rendered):
+    result = check_channel(seed, rendered[name])
+    assert isinstance(result, Checked)
+    parts = CHANNELS[name].extract_text(rendered[name])
+    assert parts and all(text.strip() for text in parts.values())
+    required = {d.id for d in seed.context.required_for(name)}
+    assert {"not-medical-advice", "crisis-988"} <= required
+    assert {f.disclaimer for f in result.checks} == required
+    assert result.passed, [f.describe() for f in result.checks if not f.passed]
+
+
+def test_pdf_is_letter_with_pages_and_text(rendered):
+    pdf = pdfium.PdfDocument(rendered["pdf"].file("handout.pdf"))
+    assert 3 <= len(pdf) <= 7
+    assert [round(v) for v in pdf[0].get_size()] == [612, 792]
+    text = "\n".join(pdf[i].get_textpage().get_text_bounded() for i in range(len(pdf)))
+    for heading in HEADINGS:
+        assert contains(text, heading), heading
+    assert f"Page 1 of {len(pdf)}" in pdf[0].get_textpage().get_text_bounded()
+    assert "Reviewed November 20, 2026" in text
+
+
+def test_email_eml_has_both_parts_and_required_headers(rendered):
+    message = message_from_bytes(
+        rendered["email"].file("newsletter.eml"), policy=email.policy.default
+    )
+    assert message.get_content_type() == "multipart/alternative"
+    parts = [p.get_content_type() for p in message.iter_parts()]
+    assert parts == ["text/plain", "text/html"]
+    for header in ("Subject", "From", "Date", "Message-ID", "List-Unsubscribe"):
+        assert message[header], header
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "<https://" in message["List-Unsubscribe"] and "<mailto:" in message["List-Unsubscribe"]
+    plain = message.get_body(("plain",)).get_content()
+    assert "What is the gut-brain axis?" in plain
+    assert "<p>" not in plain and "<li>" not in plain
+
+
+def test_email_html_is_inlined_and_under_gmail_clip(rendered):
+    html = rendered["email"].file("newsletter.html")
+    assert len(html) < rules.EMAIL.max_html_bytes
+    assert b'role="presentation"' in html
+    assert b'<h2 style="' in html  # CSS was inlined onto the elements
+
+
+def test_social_posts_fit_their_platform_and_carry_link(rendered, seed):
+    data = json.loads(rendered["social"].file("social.json"))
+    posts = {p["platform"]: p for p in data["posts"]}
+    assert set(posts) == {r.name for r in rules.PLATFORMS}
+    for rule in rules.PLATFORMS:
+        post = posts[rule.name]
+        warning = post.get("content_warning", "")
+        assert counting.length(rule, post["text"], warning) == post["length"] <= rule.limit
+        assert counting.fits(rule, post["text"], warning)
+        if rule.links_clickable:
+            assert f"{seed.article.url}?utm_source={rule.name}&utm_medium=social" in post["text"]
+        else:
+            assert "Link in bio." in post["text"]
+
+
+class _Headings(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.found, self.h1 = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3"):
+            self.stack.append("")
+            self.h1 += tag == "h1"
+
+    def handle_data(self, data):
+        if self.stack:
+            self.stack[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3") and self.stack:
+            self.found.append(" ".join(self.stack.pop().split()))
+
+
+def test_web_page_parses_with_headings_and_metadata(rendered, seed):
+    html = rendered["web"].file("index.html").decode()
+    parser = _Headings()
+    parser.feed(html)
+    assert parser.h1 == 1
+    for heading in HEADINGS:
+        assert heading in parser.found
+    assert html.count('rel="canonical"') == 1
+    assert f'<link rel="canonical" href="{seed.article.url}">' in html
+    assert '<meta property="og:title"' in html and '<meta name="description"' in html
