@@ -31,47 +31,33 @@ class PlatformRule:
 
 
 PLATFORMS: tuple[PlatformRule, ...] = (
-    PlatformRule(
-        "x", "X", 280, "twitter", "weighted characters",
-        "twitter-text config v3 (github.com/twitter/twitter-text, config/v3.json): "
-        "NFC first; U+FFFE, U+FEFF, U+FFFF invalid",
-        "2026-11", hashtags=2,
-    ),
-    PlatformRule(
-        "bluesky", "Bluesky", 300, "graphemes", "characters",
-        "AT Protocol lexicon app.bsky.feed.post: text maxGraphemes 300, maxLength 3000 "
-        "(UTF-8 bytes); links need app.bsky.richtext.facet#link with byte offsets",
-        "2026-11", hashtags=2, max_bytes=3000, link_facets=True,
-    ),
-    PlatformRule(
-        "threads", "Threads", 500, "utf8-emoji", "characters",
-        "Meta Threads API, Posts: text limit 500, emoji counted as UTF-8 bytes, at most 5 links",
-        "2026-11", hashtags=1, max_links=5,
-    ),
-    PlatformRule(
-        "mastodon", "Mastodon", 500, "mastodon",
-        "characters",
-        "Mastodon docs, statuses API and StatusLengthValidator: 500 by server default; "
-        "content warning + text; URLs with a scheme count 23, bare domains in full",
-        "2026-11", hashtags=3, content_warning=True,
-    ),
-    PlatformRule(
-        "linkedin", "LinkedIn", 3000, "utf16", "UTF-16 code units",
-        "LinkedIn Posts API, commentary (3,000; little-text format: reserved characters "
-        "backslash-escaped or the post is cut there)",
-        "2026-11", hashtags=3, see_more=210, escaped=True,
-    ),
-    PlatformRule(
-        "instagram", "Instagram", 2200, "graphemes", "characters",
-        "Instagram Help Center: caption 2,200; at most 5 hashtags (announced Dec 2025); "
-        "links in captions are not clickable",
-        "2026-11", hashtags=5, max_hashtags=5, see_more=125, links_clickable=False,
-    ),
-    PlatformRule(
-        "facebook", "Facebook", 63206, "graphemes", "characters",
-        "Facebook post text limit 63,206; 'See more' after about 400 characters",
-        "2026-11", hashtags=2, see_more=400,
-    ),
+    PlatformRule("x", "X", 280, "twitter", "weighted characters", hashtags=2, checked="2026-11",
+                 source="twitter-text config v3 (github.com/twitter/twitter-text, "
+                 "config/v3.json): NFC first; U+FFFE, U+FEFF, U+FFFF invalid"),
+    PlatformRule("bluesky", "Bluesky", 300, "graphemes", "characters", hashtags=2,
+                 max_bytes=3000, link_facets=True, checked="2026-11",
+                 source="AT Protocol lexicon app.bsky.feed.post: text maxGraphemes 300, "
+                 "maxLength 3000 (UTF-8 bytes); links need app.bsky.richtext.facet#link "
+                 "with byte offsets"),
+    PlatformRule("threads", "Threads", 500, "utf8-emoji", "characters", hashtags=1, max_links=5,
+                 checked="2026-11", source="Meta Threads API, Posts: text limit 500, emoji "
+                 "counted as UTF-8 bytes, at most 5 links"),
+    PlatformRule("mastodon", "Mastodon", 500, "mastodon", "characters", hashtags=3,
+                 content_warning=True, checked="2026-11",
+                 source="Mastodon docs, statuses API and StatusLengthValidator: 500 by server "
+                 "default; content warning + text; URLs with a scheme count 23, bare domains "
+                 "in full"),
+    PlatformRule("linkedin", "LinkedIn", 3000, "utf16", "UTF-16 code units", hashtags=3,
+                 see_more=210, escaped=True, checked="2026-11", source="LinkedIn Posts API, "
+                 "commentary (3,000; little-text format: reserved characters backslash-escaped "
+                 "or the post is cut there)"),
+    PlatformRule("instagram", "Instagram", 2200, "graphemes", "characters", hashtags=5,
+                 max_hashtags=5, see_more=125, links_clickable=False, checked="2026-11",
+                 source="Instagram Help Center: caption 2,200; at most 5 hashtags (announced "
+                 "Dec 2025); links in captions are not clickable"),
+    PlatformRule("facebook", "Facebook", 63206, "graphemes", "characters", hashtags=2,
+                 see_more=400, checked="2026-11",
+                 source="Facebook post text limit 63,206; 'See more' after about 400 characters"),
 )
 
 

@@ -116,3 +116,58 @@ def test_web_page_parses_with_headings_and_metadata(rendered, seed):
     assert html.count('rel="canonical"') == 1
     assert f'<link rel="canonical" href="{seed.article.url}">' in html
     assert '<meta property="og:title"' in html and '<meta name="description"' in html
+
+
+# A new channel is one package and one registry line: the pipeline, the policy, the
+# gate and ``publish check`` take it up with no other edit.
+
+@pytest.fixture()
+def sms_source(tmp_path):
+    """source/ with the policy requiring the not-medical-advice line in text messages too."""
+    import shutil
+
+    from conftest import SOURCE
+
+    source = tmp_path / "source"
+    shutil.copytree(SOURCE, source)
+    policy = source / "disclaimers.yaml"
+    policy.write_text(policy.read_text().replace(
+        "    social: [not-medical-advice]\n",
+        "    social: [not-medical-advice]\n    sms: [not-medical-advice]\n", 1))
+    return source
+
+
+def test_a_registered_toy_channel_is_published_and_gated(sms_source, tmp_path, monkeypatch):
+    import json
+
+    from conftest import render_args, run_cli
+    from sms import SmsText
+
+    monkeypatch.setitem(CHANNELS, "sms", SmsText())
+    out = tmp_path / "output"
+    result = run_cli(*render_args(out, sms_source / "gut-brain-axis.md", source_dir=sms_source))
+    assert result.code == 0, result.err
+    message = (out / "gut-brain-axis" / "sms.txt").read_text()
+    assert "Educational only, not medical advice." in message
+    report = json.loads((out / "gut-brain-axis" / "compliance.json").read_text())
+    sms = report["channels"]["sms"]
+    assert sms["passed"] and sms["files"] == ["sms.txt"]
+    assert {c["disclaimer"] for c in sms["checks"]} == {"not-medical-advice", "crisis-988"}
+    manifest = json.loads((out / "gut-brain-axis" / "manifest.json").read_text())
+    assert "sms.txt" in manifest["files"]
+    checked = run_cli("check", out / "gut-brain-axis", "--source-dir", sms_source)
+    assert checked.code == 0, checked.out
+    assert "pass  gut-brain-axis  sms  crisis-988 v1 (short): found in message" in checked.out
+
+
+def test_a_toy_channel_that_drops_a_disclaimer_is_refused(sms_source, tmp_path, monkeypatch):
+    from conftest import render_args, run_cli, snapshot
+    from sms import SmsWithoutCrisisLine
+
+    monkeypatch.setitem(CHANNELS, "sms", SmsWithoutCrisisLine())
+    out = tmp_path / "output"
+    result = run_cli(*render_args(out, sms_source / "gut-brain-axis.md", source_dir=sms_source))
+    assert result.code == 1
+    assert ("sms: the short 'crisis-988' disclaimer (v1) is missing from message"
+            in result.err)
+    assert snapshot(out) == {}

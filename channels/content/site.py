@@ -15,15 +15,9 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @dataclass(frozen=True)
-class Brand:
-    primary: str = "#1f4e5f"
-    accent: str = "#2f7f6f"
-    text: str = "#1b1b1b"
-    background: str = "#ffffff"
-
-
-@dataclass(frozen=True)
 class EmailSettings:
+    """Who the newsletter is from, and where replies and unsubscribe requests go."""
+
     from_name: str
     from_address: str
     reply_to: str
@@ -62,6 +56,16 @@ class Site:
 
     def url_for(self, slug: str) -> str:
         return f"{self.base_url}/{slug}/"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """The clinic's colours as #rrggbb: pages, the newsletter and the share card use them."""
+
+    primary: str = "#1f4e5f"
+    accent: str = "#2f7f6f"
+    text: str = "#1b1b1b"
+    background: str = "#ffffff"
 
 
 def load_site(path: Path) -> Site:

@@ -73,16 +73,25 @@ def _header(value: str) -> str:
     return value if value.isascii() else Header(value, "utf-8").encode()
 
 
-@dataclass(frozen=True)
 class Composer:
-    """The newsletter split around its unsubscribe link, ready to personalize quickly."""
+    """The newsletter split around its unsubscribe link, ready to personalize quickly.
 
-    edition: Edition
-    key: bytes
-    common: str
-    text: tuple[str, ...]
-    html: tuple[str, ...]
-    boundary: str
+    Built once per send (``composer``): the headers every recipient shares, and each
+    part cut at the unsubscribe link, so a recipient's message is a few joins.
+    """
+
+    def __init__(self, edition: Edition, key: bytes) -> None:
+        link = re.compile(re.escape(edition.unsubscribe_url) + r"(?![\w/?#%.-])")
+        digest = hashlib.sha256((edition.html + edition.text).encode()).hexdigest()[:32]
+        self.edition, self.key, self.boundary = edition, key, "=_pmh_" + digest
+        self.text = tuple(link.split(edition.text))
+        self.html = tuple(link.split(edition.html))
+        self.common = (f"From: {formataddr(parseaddr(edition.sender))}\r\n"
+                       f"Subject: {_header(edition.subject)}\r\n"
+                       + (f"Reply-To: {edition.reply_to}\r\n" if edition.reply_to else "")
+                       + "MIME-Version: 1.0\r\n"
+                       "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+                       f"Content-Type: multipart/alternative; boundary=\"{self.boundary}\"\r\n")
 
     def compose(self, recipient: Subscriber) -> bytes:
         """The whole message for one recipient, as SMTP bytes."""
@@ -111,12 +120,4 @@ class Composer:
 
 def composer(edition: Edition, key: bytes) -> Composer:
     """Prepare the parts and the headers every recipient shares."""
-    link = re.compile(re.escape(edition.unsubscribe_url) + r"(?![\w/?#%.-])")
-    boundary = "=_pmh_" + hashlib.sha256((edition.html + edition.text).encode()).hexdigest()[:32]
-    common = (f"From: {formataddr(parseaddr(edition.sender))}\r\n"
-              f"Subject: {_header(edition.subject)}\r\n"
-              + (f"Reply-To: {edition.reply_to}\r\n" if edition.reply_to else "")
-              + "MIME-Version: 1.0\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
-              f"Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n")
-    return Composer(edition, key, common, tuple(link.split(edition.text)),
-                    tuple(link.split(edition.html)), boundary)
+    return Composer(edition, key)

@@ -53,18 +53,20 @@ class Subscriber:
 
 
 @dataclass(frozen=True)
+class ImportReport:
+    """What an import did: rows added, rows updated, rows rejected with the reason."""
+
+    added: int
+    updated: int
+    rejected: tuple[Rejected, ...]
+
+
+@dataclass(frozen=True)
 class Rejected:
     """A CSV row that was not imported, with the reason and how to fix it."""
 
     line: int
     reason: str
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    added: int
-    updated: int
-    rejected: tuple[Rejected, ...]
 
 
 def default_db(project_root: Path) -> Path:

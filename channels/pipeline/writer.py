@@ -35,31 +35,25 @@ class WrittenTwice(PublishError):
 
 
 class Writer:
-    """Writes ``out_dir`` for one run, under its lock; use it as a context manager."""
+    """Writes ``out_dir`` for one run; use it as a context manager.
+
+    The lock is taken at the first write and held until the run ends, so a run that
+    refuses everything leaves ``output/`` exactly as it was, not even created.
+    """
 
     def __init__(self, out_dir: Path, wait_s: float = 120.0) -> None:
         self.out_dir, self.wait_s = out_dir, wait_s
         self.written: set[str] = set()
+        self._open = False
         self._lock: IO[bytes] | None = None
 
     def __enter__(self) -> Writer:
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.out_dir / LOCK, "a+b")  # noqa: SIM115 (held until __exit__)
-        deadline = time.monotonic() + self.wait_s
-        while True:
-            try:
-                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    self._lock.close()
-                    raise Busy(f"{self.out_dir}: another publish has held the lock for "
-                               f"{self.wait_s:.0f} s; wait for it to finish and run again"
-                               ) from None
-                time.sleep(0.1)
+        self._open = True
+        return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self._open = False
         if self._lock is not None:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
@@ -89,13 +83,32 @@ class Writer:
         os.replace(temp, target)
 
     def _claim(self, name: str) -> None:
-        if self._lock is None:
+        if not self._open:
             raise RuntimeError("Writer used outside its 'with' block")
         if name in self.written:
             raise WrittenTwice(f"{self.out_dir / name}: two outputs of this run claim it "
                                "(two articles with the same slug, or two channels writing "
                                "the same site file); rename one")
+        if self._lock is None:
+            self._lock = _acquire(self.out_dir, self.wait_s)
         self.written.add(name)
+
+
+def _acquire(out_dir: Path, wait_s: float) -> IO[bytes]:
+    """The folder's publish lock, waiting up to ``wait_s`` for another run to finish."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(out_dir / LOCK, "a+b")  # noqa: SIM115 (held until the run ends)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                handle.close()
+                raise Busy(f"{out_dir}: another publish has held the lock for {wait_s:.0f} s; "
+                           "wait for it to finish and run again") from None
+            time.sleep(0.1)
 
 
 def current_files(out_dir: Path, slug: str) -> dict[str, bytes]:

@@ -43,6 +43,8 @@ class Entry:
 
 def published_entries(out_dir: Path) -> list[Entry]:
     """Every published article under ``out_dir``, newest first (then by title)."""
+    if not out_dir.is_dir():
+        return []
     entries = [entry_from_page(folder / PAGE)
                for folder in sorted(out_dir.iterdir())
                if not folder.name.startswith(".") and (folder / PAGE).is_file()]

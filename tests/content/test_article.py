@@ -170,3 +170,19 @@ def test_capitalised_tags_still_require_the_crisis_line(tmp_path, settings):
     loaded = load_article(article, settings.site, settings.policy)
     required = settings.policy.required("web", loaded.tags, ())
     assert "crisis-988" in [d.id for d in required]
+
+
+def test_two_articles_with_one_slug_stop_the_run_before_anything_is_written(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("site.yaml", "disclaimers.yaml", "checks.yaml"):
+        (source / name).write_text((SEED.parent / name).read_text())
+    (source / "a.md").write_text(GOOD)
+    (source / "b.md").write_text(GOOD.replace("---\n", "---\nslug: a\n", 1))
+    out = tmp_path / "output"
+    result = run_cli(*render_args(out, source_dir=source))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"publish: error: {source / 'b.md'}: slug 'a' is also {source / 'a.md'}'s; both would "
+        "publish to the same folder (give one of them another 'slug:' or file name)"]
+    assert not out.exists()
