@@ -1,4 +1,4 @@
-"""The Debian packages this project needs (``system-packages.txt``): which are missing, installing them.
+"""The Debian packages this project needs (``system-packages.txt``): what is missing, install.
 
 Standard library only: ``make`` runs it with the machine's Python before ``.venv`` exists,
 as ``python3 -m channels.machine publish|test``.

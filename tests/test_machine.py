@@ -63,7 +63,9 @@ def fake() -> Iterator[Path]:
 
 
 def ensure(fake: Path, scope: str, *, user: bool = False) -> subprocess.CompletedProcess:
-    prefix = [shutil.which("setpriv") or "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if user else []
+    setpriv = [shutil.which("setpriv") or "setpriv", "--reuid=65534", "--regid=65534",
+               "--clear-groups"]
+    prefix = setpriv if user else []
     env = {"PATH": str(fake), "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
     return subprocess.run([*prefix, PYTHON, "-m", "channels.machine", scope], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=60)
@@ -79,7 +81,8 @@ def test_root_installs_what_is_missing_once_then_nothing(fake):
     assert (first.returncode, first.stderr) == (0, "")
     assert first.stdout == ("installing system packages (once, from system-packages.txt): "
                             f"{' '.join(ALL)}\n")
-    assert apt_log(fake) == ["update -qq", f"install -y -qq --no-install-recommends {' '.join(ALL)}"]
+    assert apt_log(fake) == ["update -qq",
+                             f"install -y -qq --no-install-recommends {' '.join(ALL)}"]
     again = ensure(fake, "test")
     assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
     assert len(apt_log(fake)) == 2
@@ -105,7 +108,7 @@ def test_a_command_already_on_path_stands_for_its_package(fake):
 
 
 def test_without_root_it_stops_with_the_command_to_run(fake):
-    if os.geteuid() != 0 or PYTHON == sys.executable:
+    if os.geteuid() != 0 or sys.executable == PYTHON:
         pytest.skip("needs root and /usr/bin/python3 to run as an unprivileged user")
     done = ensure(fake, "publish", user=True)
     assert (done.returncode, done.stdout) == (2, "")
@@ -119,7 +122,8 @@ def test_a_failed_install_is_one_line(fake):
     (fake / "apt-fails").write_text("")
     done = ensure(fake, "publish")
     assert done.returncode == 2
-    assert done.stderr == "error: 'apt-get update -qq' failed: E: Unable to locate package chromium\n"
+    assert done.stderr == ("error: 'apt-get update -qq' failed: "
+                           "E: Unable to locate package chromium\n")
 
 
 def test_a_malformed_list_line_names_the_file_and_line(tmp_path):
@@ -136,3 +140,17 @@ def test_the_list_is_the_one_place_packages_are_named():
         assert "apt-get install" not in path.read_text(), path
     assert "system-packages.txt" in (ROOT / "README.md").read_text()[:800]
     assert all(p.why for p in read_list()), "every package says why"
+
+
+def test_doctor_names_the_command_for_what_is_missing(fake):
+    (fake / "installed").write_text(" ".join(n for n in ALL if n not in ("chromium", "npm")))
+    env = {"PATH": str(fake), "LANG": "C.UTF-8", "PUBLISH_SIGNING_KEY": ""}
+    done = subprocess.run([sys.executable, "-m", "flows.cli", "doctor"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (1, "")
+    lines = done.stdout.splitlines()
+    assert lines[2] == f"✓ system packages: {len(PUBLISH)} of {len(PUBLISH)}"
+    tests = len(ALL) - len(PUBLISH)
+    assert lines[3] == (f"✗ system packages for tests: {tests - 2} of {tests}; missing chromium, "
+                        "npm  → apt-get install --no-install-recommends chromium npm")
+    assert lines[-1].startswith("– signing key: PUBLISH_SIGNING_KEY not set")

@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from channels.errors import InputError, PublishError
 
@@ -24,6 +25,8 @@ QUIET_PREFECT = {
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
 }
 
+QUIET_LOGGING = Path(__file__).resolve().parent.parent / "logging.yml"
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line with exit code 2."""
@@ -33,17 +36,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from flows.cli import check, preview, render, send, subscribers
+    from flows.cli import check, doctor, new, preview, render, send, subscribers
 
     parser = _Parser(
         prog="publish", description="Publish patient-education articles to every channel."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and Prefect logs")
+    parser.add_argument("--version", action="version", version=f"publish {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Adding a command: one module in flows/cli/ with ``register(subparsers)``, one entry here.
-    for command in (render, check, preview, send, subscribers):
+    for command in (render, check, preview, send, subscribers, new, doctor):
         command.register(commands)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pmh-publish")
+    except PackageNotFoundError:
+        return "(not installed: run make publish)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,8 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     for key, value in QUIET_PREFECT.items():
         os.environ.setdefault(key, "DEBUG" if debug and key == "PREFECT_LOGGING_LEVEL" else value)
+    if not debug:
+        # Run logs to the API only: a refusal is our one line, not an ERROR and a traceback.
+        os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(QUIET_LOGGING))
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help and --version: printed, nothing to run
+            return done.code if isinstance(done.code, int) else 0
         run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
     except PublishError as exc:
