@@ -27,7 +27,7 @@ system-publish system-test:
 	@$(PYTHON) -m channels.machine $(@:system-%=%)
 
 publish: system-publish
-	@$(MAKE) --no-print-directory $(STAMP)
+	@$(MAKE) -s --no-print-directory $(STAMP)
 	@$(BIN)/publish render
 
 # The W3C Nu HTML Checker for tests/test_validator.py (set-up time; tests never download).
@@ -36,7 +36,7 @@ $(VNU):
 	@npm install --prefix .cache/vnu --no-audit --no-fund --silent vnu-jar@26
 
 test: system-test
-	@$(MAKE) --no-print-directory $(STAMP) $(VNU)
+	@$(MAKE) -s --no-print-directory $(STAMP) $(VNU)
 	@$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -29,8 +29,8 @@ def test_bad_input_is_one_line_and_output_untouched(tmp_path):
     article.write_text(SEED.read_text().replace("date: 2026-11-20", "date: 2026-13-40", 1))
     done = publish("render", article, "--out", tmp_path / "out")
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == (f"publish: error: {article}:7: 'date' is not a valid date: "
-                           "'2026-13-40' (write it as YYYY-MM-DD, e.g. 2026-11-20)\n")
+    assert done.stderr == (f"publish: error: {article}:7: field 'date' is not a valid date: "
+                           "'2026-13-40' (write it as YYYY-MM-DD)\n")
     assert not (tmp_path / "out").exists()
 
 
@@ -90,7 +90,7 @@ def too_long_render(base: Path) -> list[str | Path]:
 
 def sendable(base: Path) -> tuple[Path, Path]:
     """The seed newsletter published (plain pipeline, email only) with a complete site.yaml."""
-    from test_sending import real_source
+    from distribution.test_sending import real_source
 
     from channels.pipeline.build import publish as build
     from channels.pipeline.plan import gather
