@@ -138,8 +138,12 @@ def _review_age(article: Article, config: ChecksConfig, today: dt.date):  # type
 def _placeholders(article: Article):  # type: ignore[no-untyped-def]
     """Text still to write: every field or body line with PLACEHOLDER (``publish new``)."""
     fields = {"title": article.title, "summary": article.summary,
-              "reviewed.by": article.reviewed_by, "email.subject": article.email_subject,
-              "email.preheader": article.email_preheader}
+              "reviewed.by": article.reviewed_by}
+    # The email's own fields only when set (their defaults are the title and summary).
+    if article.email_subject != article.title:
+        fields["email.subject"] = article.email_subject
+    if article.email_preheader != article.summary:
+        fields["email.preheader"] = article.email_preheader
     found = [(f"{article.path}: {name}", name) for name, value in fields.items()
              if PLACEHOLDER in value]
     found += [(f"{article.path}:{article.body_line + number}", "the body")

@@ -44,7 +44,7 @@ def test_new_article_has_every_field_and_publishes_with_warnings(tmp_path, sourc
 def test_new_refuses_to_overwrite_and_to_make_a_nameless_file(source_copy):
     existing = source_copy / "gut-brain-axis.md"
     before = existing.read_bytes()
-    again = run_cli("new", "The gut-brain axis", "--source-dir", source_copy)
+    again = run_cli("new", "Gut-brain axis", "--source-dir", source_copy)
     assert again.code == 2
     assert again.err == (f"publish: error: {existing}: already exists; nothing was written "
                          "(choose another title, or edit that file)\n")
