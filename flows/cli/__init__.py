@@ -19,12 +19,18 @@ QUIET_PREFECT = {
     # No telemetry, no analytics, no outside connection (see README, "No network").
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    # A first run creates Prefect's database: 90 s was too short on a busy 2-core machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
 }
 
+NO_SERVER = (
+    "Prefect's temporary server did not start in time (is the machine very busy?); run again, "
+    "raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or start one server and export "
+    "PREFECT_API_URL (README, 'Scale-out')"
+)
 QUIET_LOGGING = Path(__file__).resolve().parent.parent / "logging.yml"
 
 
@@ -79,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"publish: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except RuntimeError as exc:
+        if debug or "ephemeral Prefect API server" not in str(exc):
+            raise
+        print(f"publish: error: {NO_SERVER}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("publish: interrupted; output/ holds only complete versions", file=sys.stderr)
         return 130

@@ -19,9 +19,9 @@ from smtp_server import Faults, Recorder, Server
 CHILD_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_LOGGING",))}
 
 
-def publish(*args: str | Path) -> subprocess.CompletedProcess:
+def publish(*args: str | Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "flows.cli", *map(str, args)], cwd=ROOT,
-                          env=CHILD_ENV, capture_output=True, text=True, timeout=300)
+                          env={**CHILD_ENV, **env}, capture_output=True, text=True, timeout=300)
 
 
 def test_bad_input_is_one_line_and_output_untouched(tmp_path):
@@ -40,6 +40,15 @@ def test_usage_error_is_one_line():
     assert done.stderr == ("publish render: argument --workers: '0' is not a whole number of "
                            "at least 1 (see 'publish render --help')\n"
                            ).replace("publish render:", "publish: error: publish render:")
+
+
+def test_a_prefect_server_that_does_not_start_in_time_is_one_line(tmp_path):
+    from flows.cli import NO_SERVER
+
+    done = publish("render", SEED, "--only", "social", "--out", tmp_path / "out",
+                   PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="1",
+                   PREFECT_HOME=str(tmp_path / "prefect"))
+    assert (done.returncode, done.stderr) == (2, f"publish: error: {NO_SERVER}\n")
 
 
 @pytest.fixture(scope="module")
