@@ -1,4 +1,6 @@
-# The two commands: `make publish` and `make test`.  Both set up what they need.
+# The two commands: `make publish` and `make test`.  Both set up what they need: the Debian
+# packages in system-packages.txt (installed when run as root, else the command is named),
+# then .venv with the Python packages.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,31 +9,41 @@ VNU    := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 # No telemetry, no analytics: nothing leaves this machine at run time.
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
+# Our own pip calls: errors only (this machine's pip configuration warns about every
+# index location it cannot read; pip shows nothing else at this level unless it fails).
+PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 
-.PHONY: publish test bench lint clean
+.PHONY: publish test bench lint clean system-publish system-test
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "setting up $(VENV) (the Python packages of pyproject.toml; about a minute, once)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e '.[test]'
+	@touch $(STAMP)
 
-publish: $(STAMP)
-	$(BIN)/publish render
+# The Debian packages: checked with dpkg-query every time (instant), installed once.
+system-publish system-test:
+	@$(PYTHON) -m channels.machine $(@:system-%=%)
+
+publish: system-publish
+	@$(MAKE) -s --no-print-directory $(STAMP)
+	@$(BIN)/publish render
 
 # The W3C Nu HTML Checker for tests/test_validator.py (set-up time; tests never download).
 $(VNU):
-	@command -v npm >/dev/null || { echo "npm not found: tests/test_validator.py needs it (see .ci/run)"; exit 1; }
-	npm install --prefix .cache/vnu --no-audit --no-fund --silent vnu-jar@26
+	@command -v npm >/dev/null || { echo "npm not found: tests/test_validator.py needs it (see system-packages.txt)"; exit 1; }
+	@npm install --prefix .cache/vnu --no-audit --no-fund --silent vnu-jar@26
 
-test: $(STAMP) $(VNU)
-	$(BIN)/python -m pytest
+test: system-test
+	@$(MAKE) -s --no-print-directory $(STAMP) $(VNU)
+	@$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff mypy types-PyYAML
+	$(PIP) install ruff mypy types-PyYAML
 	$(BIN)/ruff check channels flows tests bench
 	$(BIN)/mypy channels --ignore-missing-imports
 

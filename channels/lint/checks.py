@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from channels.content.article import Article
+from channels.content.site import PLACEHOLDER
 from channels.content.yamlsafe import load_yaml
 from channels.errors import InputError
 from channels.lint.body import Source, body_checks
@@ -21,6 +22,7 @@ CHECKS = (
     "safe_messaging",
     "internal_links",
     "review_age",
+    "placeholders",
 )
 
 
@@ -105,6 +107,7 @@ def check_article(
             )
         )
     raw.extend(_review_age(article, config, today or dt.date.today()))
+    raw.extend(_placeholders(article))
     findings = tuple(
         Finding(check, where, what, fix, check in config.blocking)
         for check, where, what, fix in raw
@@ -130,6 +133,23 @@ def _review_age(article: Article, config: ChecksConfig, today: dt.date):  # type
             "have a clinician review the article again and update reviewed.on",
         )
     ]
+
+
+def _placeholders(article: Article):  # type: ignore[no-untyped-def]
+    """Text still to write: every field or body line with PLACEHOLDER (``publish new``)."""
+    fields = {"title": article.title, "summary": article.summary,
+              "reviewed.by": article.reviewed_by}
+    # The email's own fields only when set (their defaults are the title and summary).
+    if article.email_subject != article.title:
+        fields["email.subject"] = article.email_subject
+    if article.email_preheader != article.summary:
+        fields["email.preheader"] = article.email_preheader
+    found = [(f"{article.path}: {name}", name) for name, value in fields.items()
+             if PLACEHOLDER in value]
+    found += [(f"{article.path}:{article.body_line + number}", "the body")
+              for number, line in enumerate(article.body.splitlines()) if PLACEHOLDER in line]
+    return [("placeholders", where, f"{what} still has PLACEHOLDER text",
+             "write it, then delete the word PLACEHOLDER") for where, what in found]
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from channels.errors import InputError, PublishError
 
@@ -18,11 +19,19 @@ QUIET_PREFECT = {
     # No telemetry, no analytics, no outside connection (see README, "No network").
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    # A first run creates Prefect's database: 90 s was too short on a busy 2-core machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
 }
+
+NO_SERVER = (
+    "Prefect's temporary server did not start in time (is the machine very busy?); run again, "
+    "raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or start one server and export "
+    "PREFECT_API_URL (README, 'Scale-out')"
+)
+QUIET_LOGGING = Path(__file__).resolve().parent.parent / "logging.yml"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,17 +42,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from flows.cli import check, preview, render, send, subscribers
+    from flows.cli import check, doctor, new, preview, render, send, subscribers
 
     parser = _Parser(
         prog="publish", description="Publish patient-education articles to every channel."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and Prefect logs")
+    parser.add_argument("--version", action="version", version=f"publish {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Adding a command: one module in flows/cli/ with ``register(subparsers)``, one entry here.
-    for command in (render, check, preview, send, subscribers):
+    for command in (render, check, preview, send, subscribers, new, doctor):
         command.register(commands)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pmh-publish")
+    except PackageNotFoundError:
+        return "(not installed: run make publish)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,8 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     for key, value in QUIET_PREFECT.items():
         os.environ.setdefault(key, "DEBUG" if debug and key == "PREFECT_LOGGING_LEVEL" else value)
+    if not debug:
+        # Run logs to the API only: a refusal is our one line, not an ERROR and a traceback.
+        os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(QUIET_LOGGING))
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help and --version: printed, nothing to run
+            return done.code if isinstance(done.code, int) else 0
         run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
     except PublishError as exc:
@@ -60,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"publish: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except RuntimeError as exc:
+        if debug or "ephemeral Prefect API server" not in str(exc):
+            raise
+        print(f"publish: error: {NO_SERVER}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("publish: interrupted; output/ holds only complete versions", file=sys.stderr)
         return 130

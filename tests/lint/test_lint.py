@@ -168,7 +168,7 @@ def test_an_unknown_check_is_refused_with_file_and_line(tmp_path):
     assert str(caught.value) == (
         f"{path}:3: unknown check 'spelling' or not a mapping (use one of "
         "reading_grade, list_intro, health_claims, image_alt, safe_messaging, "
-        "internal_links, review_age)"
+        "internal_links, review_age, placeholders)"
     )
 
 
