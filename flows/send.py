@@ -9,10 +9,13 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
+from channels.approval import audit
+from channels.approval.gatekeeper import require
 from channels.distribution import send as sending
 from channels.distribution.edition import load_edition, signing_key
 from channels.distribution.smtp import smtp_settings
 from channels.errors import PublishError
+from channels.pipeline.manifest import sha256
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,13 @@ def _deliver(request: SendRequest) -> sending.Summary | None:
     if request.to:
         sending.send_test(edition, request.to, key, settings, request.retry)
         return None
-    return sending.send_all(request.db, edition, key, settings, request.retry)
+    # Checked here, at run time, so a scheduled run sends only what is still approved.
+    folder = request.out_dir / request.slug
+    require("send", folder, request.site_file.parent)
+    summary = sending.send_all(request.db, edition, key, settings, request.retry)
+    audit.append(request.db, "send", request.slug, sha256((folder / "manifest.json").read_bytes()),
+                 campaign=edition.campaign, count=summary.sent)
+    return summary
 
 
 # A retry re-reads the ledger, so it sends only to those not yet delivered.

@@ -69,6 +69,10 @@ def _checked_edition(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     edition = load_edition(args.out, args.slug, args.source_dir / "site.yaml", args.campaign)
     signing_key()
+    if not args.to:  # a test message to one address is a proof, not a send to the list
+        from channels.approval.gatekeeper import require
+
+        require("send", args.out / args.slug, args.source_dir)
     if args.to:
         try:
             subscribers.check_address(args.to)
