@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
@@ -85,5 +86,8 @@ def send(request: SendRequest) -> sending.Summary | State | None:
     """Send one published newsletter; a refusal ends the run in a Failed state."""
     outcome = deliver_task(request)
     if isinstance(outcome, Refused):
+        # On the run, for whoever opens it (a scheduled send can be refused at run time).
+        create_markdown_artifact(key=f"send-refused-{request.slug}",
+                                 markdown=f"# Nothing was sent\n\n{outcome.message}\n")
         return Failed(message=outcome.message)
     return outcome

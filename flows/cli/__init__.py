@@ -33,7 +33,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from flows.cli import approvals, approve, check, log, preview, render, send, subscribers
+    from flows.cli import (  # clinical sign-off
+        approvals,
+        approve,
+        check,
+        log,
+        preview,
+        render,
+        schedule,
+        send,
+        subscribers,
+    )
 
     parser = _Parser(
         prog="publish", description="Publish patient-education articles to every channel."
@@ -41,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks and Prefect logs")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Adding a command: one module in flows/cli/ with ``register(subparsers)``, one entry here.
-    for command in (render, check, preview, send, subscribers, approve, approvals, log):
+    for command in (render, check, preview, send, subscribers, approve, approvals, log,
+                    schedule):
         command.register(commands)
     return parser
 

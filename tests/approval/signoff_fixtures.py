@@ -30,6 +30,11 @@ def keys(tmp_path_factory) -> Path:
 @pytest.fixture()
 def project(tmp_path, keys) -> Path:
     """A copy of source/ reviewed by Dr. Ana Reyes, approval required to publish and send."""
+    return make_project(tmp_path, keys)
+
+
+def make_project(tmp_path: Path, keys: Path) -> Path:
+    """The ``project`` fixture's work, for tests that need more than one."""
     source = tmp_path / "source"
     source.mkdir()
     for item in SOURCE.iterdir():
