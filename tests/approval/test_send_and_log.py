@@ -12,18 +12,14 @@ from conftest import ROOT, SEED, TEMPLATES, run_cli
 from signoff_fixtures import SLUG, approve, keys, project, render
 from smtp_server import Recorder, Server
 
-from channels.distribution import store
-
 __all__ = ["keys", "project"]  # fixtures used by name
 
 
 def make_list(db: Path, count: int) -> Path:
-    csv = db.with_suffix(".csv")
-    csv.write_text("email,name,consent_date\n" + "".join(
-        f"reader{i}@example.org,Reader {i},2026-01-02\n" for i in range(count)))
-    conn = store.connect(db)
-    store.import_csv(conn, csv)
-    conn.close()
+    """``count`` subscribers, imported through the CLI."""
+    rows = [f"reader{i}@example.org,Reader {i},2026-01-02" for i in range(count)]
+    db.with_suffix(".csv").write_text("\n".join(["email,name,consent_date", *rows]) + "\n")
+    assert run_cli("subscribers", "--db", db, "import", db.with_suffix(".csv")).code == 0
     return db
 
 
