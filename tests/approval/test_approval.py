@@ -145,3 +145,25 @@ def test_reviewers_file_errors_are_one_line(tmp_path):
     assert str(bad.value) == (f"{path}:2: roles must be one or more of clinical, compliance, "
                               "marketing (add roles=clinical (comma-separated, no spaces) after "
                               "the key)")
+
+
+def test_the_sign_off_summary_says_what_waits_and_what_holds(project, tmp_path, keys):
+    from channels.approval.policy import ApprovalPolicy
+    from channels.approval.summary import sign_off_markdown
+
+    out, db = tmp_path / "out", tmp_path / "store.sqlite3"
+    policy = ApprovalPolicy(publish=("clinical",), send=("clinical",))
+    verdict = render(project, out)
+    waiting = sign_off_markdown(SLUG, verdict.status, verdict.problems, Path(verdict.report_dir),
+                                project, policy)
+    assert waiting.splitlines()[:6] == [
+        f"# {SLUG}: awaiting", "", "Approval needed to publish: clinical; to send: clinical.", "",
+        "The gate passed every output.", ""]
+    assert (f"- awaits clinical approval: publish approve {SLUG} --role clinical"
+            in waiting.splitlines())
+    assert waiting.splitlines()[-1] == "| - | - | - | - | no approval recorded |"
+    assert approve(project, out, db, keys, "ana").code == 0
+    verdict = render(project, out)
+    held = sign_off_markdown(SLUG, verdict.status, verdict.problems, out / SLUG, project, policy)
+    assert held.splitlines()[-1].startswith("| 1 | clinical | ana@pmh.example | 2026-")
+    assert held.splitlines()[-1].endswith("| holds |")
