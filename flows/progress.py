@@ -14,7 +14,7 @@ from rich.table import Table
 
 from channels.pipeline.plan import Verdict
 
-STATUSES = ("published", "unchanged", "reused", "refused", "failed")
+STATUSES = ("published", "unchanged", "reused", "awaiting", "refused", "failed")
 
 
 def line(verdict: Verdict, out_dir: Path) -> None:
@@ -24,6 +24,10 @@ def line(verdict: Verdict, out_dir: Path) -> None:
     if verdict.status in ("published", "unchanged"):
         for warning in verdict.warnings:
             print(f"  warning: {warning}", file=sys.stderr, flush=True)
+    # Staged, not published: what waits for whom, and the command that approves it.
+    if verdict.status == "awaiting":
+        for reason in verdict.problems:
+            print(f"  waiting: {reason}", flush=True)
 
 
 @contextlib.contextmanager

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from channels.approval.summary import sign_off_markdown
 from channels.errors import GateRefused, InputError
 from channels.pipeline import build
 from channels.pipeline.plan import Plan, Verdict
@@ -43,10 +44,22 @@ def publish(plan: Plan, out_dir: Path, workers: int = 1) -> list[Verdict]:
         create_table_artifact(
             table=rows, key=key, description=f"{key}: every published output × disclaimer"
         )
+    _sign_off_artifacts(plan, results, out_dir)
     progress.summary(results, time.monotonic() - started)
     # Raise at the end, so the run is marked failed when anything was refused.
     raise_for(results)
     return results
+
+
+def _sign_off_artifacts(plan: Plan, results: list[Verdict], out_dir: Path) -> None:
+    """Per article: the gate's verdict, its approvals, and what awaits whom."""
+    for verdict in results:
+        awaiting = verdict.status == "awaiting"
+        folder = Path(verdict.report_dir) if awaiting else out_dir / verdict.slug
+        create_markdown_artifact(
+            key=f"sign-off-{verdict.slug}", description=f"{verdict.slug}: gate and approvals",
+            markdown=sign_off_markdown(verdict.slug, verdict.status, verdict.problems, folder,
+                                       plan.project.source_dir, plan.settings.approval))
 
 
 def _on_tasks(pool: Workers) -> build.BuildEach:

@@ -6,13 +6,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
+from channels.approval import audit
+from channels.approval.gatekeeper import require
 from channels.distribution import send as sending
 from channels.distribution.edition import load_edition, signing_key
 from channels.distribution.smtp import smtp_settings
 from channels.errors import PublishError
+from channels.pipeline.manifest import sha256
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,13 @@ def _deliver(request: SendRequest) -> sending.Summary | None:
     if request.to:
         sending.send_test(edition, request.to, key, settings, request.retry)
         return None
-    return sending.send_all(request.db, edition, key, settings, request.retry)
+    # Checked here, at run time, so a scheduled run sends only what is still approved.
+    folder = request.out_dir / request.slug
+    require("send", folder, request.site_file.parent)
+    summary = sending.send_all(request.db, edition, key, settings, request.retry)
+    audit.append(request.db, "send", request.slug, sha256((folder / "manifest.json").read_bytes()),
+                 campaign=edition.campaign, count=summary.sent)
+    return summary
 
 
 # A retry re-reads the ledger, so it sends only to those not yet delivered.
@@ -76,5 +86,8 @@ def send(request: SendRequest) -> sending.Summary | State | None:
     """Send one published newsletter; a refusal ends the run in a Failed state."""
     outcome = deliver_task(request)
     if isinstance(outcome, Refused):
+        # On the run, for whoever opens it (a scheduled send can be refused at run time).
+        create_markdown_artifact(key=f"send-refused-{request.slug}",
+                                 markdown=f"# Nothing was sent\n\n{outcome.message}\n")
         return Failed(message=outcome.message)
     return outcome

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from channels import registry
+from channels.approval.gatekeeper import subject_for, waiting
 from channels.base import SiteInputs
 from channels.pipeline.incremental import BUILD_FILE, record
 from channels.pipeline.manifest import NAME as MANIFEST
@@ -71,7 +72,22 @@ def promote(built: Built, plan: Plan, writer: Writer) -> Verdict:
         status = "failed" if built.failed_input else "refused"
         return Verdict(article.slug, article.path, status, built.problems,
                        str(set_aside(article.slug, files)), built.warnings)
+    if plan.settings.approval.publish:
+        return release(built, files, plan, writer)
     status = writer.promote(article.slug, files)
+    return Verdict(article.slug, article.path, status, warnings=built.warnings)
+
+
+def release(built: Built, files: dict[str, bytes], plan: Plan, writer: Writer) -> Verdict:
+    """With approval before publishing: stage, and promote only bytes an approval covers."""
+    article, source_dir = built.article, plan.project.source_dir
+    staged = writer.stage(article.slug, files)
+    waits = waiting(subject_for(article, staged, source_dir), source_dir,
+                    plan.settings.approval.publish)
+    if waits:
+        return Verdict(article.slug, article.path, "awaiting", tuple(waits), str(staged),
+                       built.warnings)
+    status = writer.promote_staged(article.slug, staged)
     return Verdict(article.slug, article.path, status, warnings=built.warnings)
 
 

@@ -26,7 +26,7 @@ class Verdict:
 
     slug: str
     path: str
-    status: str  # "published" | "unchanged" | "reused" | "refused" | "failed"
+    status: str  # "published" | "unchanged" | "reused" | "awaiting" | "refused" | "failed"
     problems: tuple[str, ...] = ()
     report_dir: str = ""
     warnings: tuple[str, ...] = ()

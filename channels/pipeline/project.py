@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from channels import registry
+from channels.approval.policy import ApprovalPolicy
+from channels.approval.policy import load_policy as load_approval_policy
 from channels.content.disclaimers import Policy, load_policy
 from channels.content.site import Site, load_site
 from channels.errors import InputError
@@ -45,6 +47,7 @@ class Settings:
     policy: Policy
     checks: ChecksConfig = ChecksConfig()
     slugs: tuple[str, ...] = ()
+    approval: ApprovalPolicy = ApprovalPolicy()
 
 
 def load_settings(project: Project) -> Settings:
@@ -56,4 +59,5 @@ def load_settings(project: Project) -> Settings:
     if crisis and crisis not in policy.disclaimers:
         raise InputError(checks.path, f"safe_messaging.crisis_disclaimer '{crisis}' is not a "
                          "disclaimer in disclaimers.yaml", policy.suggest(crisis))
-    return Settings(site, policy, checks, tuple(p.stem for p in project.articles()))
+    return Settings(site, policy, checks, tuple(p.stem for p in project.articles()),
+                    load_approval_policy(project.site_file))

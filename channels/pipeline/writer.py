@@ -23,6 +23,7 @@ from typing import IO
 from channels.errors import PublishError
 
 VERSIONS = ".versions"
+STAGED = ".staged"
 LOCK = ".publish.lock"
 
 
@@ -70,6 +71,25 @@ class Writer:
             return "unchanged"
         _promote(self.out_dir, slug, files)
         return "published"
+
+    def stage(self, slug: str, files: dict[str, bytes]) -> Path:
+        """Keep ``files`` in ``out_dir/.staged/slug/<hash>`` until approved; not published."""
+        self._claim(slug)
+        staged = self.out_dir / STAGED / slug
+        final = _write_version(staged, files)
+        _collect_garbage(staged, keep=final)
+        return final
+
+    def promote_staged(self, slug: str, staged: Path) -> str:
+        """Publish a version ``stage`` kept (the approved bytes): "published" or "unchanged"."""
+        if slug not in self.written or staged.parent != self.out_dir / STAGED / slug:
+            raise RuntimeError(f"{staged}: not staged by this run")
+        files = {p.name: p.read_bytes() for p in sorted(staged.iterdir()) if p.is_file()}
+        status = "unchanged" if self.current(slug) == files else "published"
+        if status == "published":
+            _promote(self.out_dir, slug, files)
+        shutil.rmtree(staged.parent, ignore_errors=True)
+        return status
 
     def write(self, relative: str, data: bytes) -> None:
         """Replace one site-wide file (index, feed, assets, report) atomically."""
@@ -121,6 +141,14 @@ def current_files(out_dir: Path, slug: str) -> dict[str, bytes]:
 
 def _promote(out_dir: Path, slug: str, files: dict[str, bytes]) -> Path:
     versions = out_dir / VERSIONS / slug
+    final = _write_version(versions, files)
+    _swap_link(out_dir, slug, final)
+    _collect_garbage(versions, keep=final)
+    return final
+
+
+def _write_version(versions: Path, files: dict[str, bytes]) -> Path:
+    """``files`` in ``versions/<hash>``, written whole under a temporary name, then renamed."""
     versions.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     for name in sorted(files):
@@ -137,8 +165,6 @@ def _promote(out_dir: Path, slug: str, files: dict[str, bytes]) -> Path:
         _fsync_dir(staging)
         os.rename(staging, final)
         _fsync_dir(versions)
-    _swap_link(out_dir, slug, final)
-    _collect_garbage(versions, keep=final)
     return final
 
 

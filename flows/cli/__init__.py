@@ -42,7 +42,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from flows.cli import check, doctor, new, preview, render, send, subscribers
+    from flows.cli import (
+        approvals,
+        approve,
+        check,
+        doctor,
+        log,
+        new,
+        preview,
+        render,
+        schedule,
+        send,
+        subscribers,
+    )
 
     parser = _Parser(
         prog="publish", description="Publish patient-education articles to every channel."
@@ -51,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"publish {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Adding a command: one module in flows/cli/ with ``register(subparsers)``, one entry here.
-    for command in (render, check, preview, send, subscribers, new, doctor):
+    for command in (render, check, preview, send, subscribers, new, doctor, approve, approvals,
+                    log, schedule):
         command.register(commands)
     return parser
 

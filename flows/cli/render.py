@@ -40,6 +40,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="rebuild every article even if its inputs are unchanged",
     )
+    parser.add_argument("--db", default=None,
+                        help="audit log of releases when approval is required "
+                             "(default: $PUBLISH_DB or subscribers.sqlite3)")
     parser.set_defaults(run=run)
 
 
@@ -60,10 +63,26 @@ def run(args: argparse.Namespace) -> int:
     plan = gather(project, paths, channels, args.out, force=args.force)
     from flows.publish import publish, runner
 
-    publish.with_options(task_runner=runner(args.workers, len(plan.jobs)))(
-        plan, args.out, workers=args.workers
-    )
+    try:
+        publish.with_options(task_runner=runner(args.workers, len(plan.jobs)))(
+            plan, args.out, workers=args.workers
+        )
+    finally:
+        if plan.settings.approval.publish:
+            _log_releases(args, [job.article.slug for job in plan.jobs])
     return 0
+
+
+def _log_releases(args: argparse.Namespace, slugs: list[str]) -> None:
+    """An audit entry for each article whose approved version has just gone live."""
+    from channels.approval.audit import record_release
+    from channels.pipeline.manifest import NAME
+    from flows.cli.approve import database
+
+    for slug in slugs:
+        manifest = args.out / slug / NAME
+        if manifest.is_file():
+            record_release(database(args), slug, manifest)
 
 
 def _size(text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +20,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="subscriber store (default: $PUBLISH_DB or subscribers.sqlite3)")
     parser.add_argument("--campaign", default="",
                         help="ledger key (default: the slug; a new name sends a new edition)")
+    parser.add_argument("--at", type=_when, default=None, metavar="TIME",
+                        help="send later, e.g. 2026-12-03T09:00-08:00 (needs PREFECT_API_URL "
+                             "and 'publish schedule serve')")
     parser.set_defaults(run=run)
 
 
@@ -32,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         return _dry_run(args, db)
     # Every refusal before the flow starts: one line, no Prefect traceback.
     _checked_edition(args)
+    if args.at is not None:
+        return _schedule(args, db)
     smtp_settings()
     from flows.send import SendRequest, send
 
@@ -45,6 +51,29 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print("\n".join(summary.lines()))
     return 0 if not summary.failed and not summary.deferred and not summary.stopped else 1
+
+
+def _schedule(args: argparse.Namespace, db: Path) -> int:
+    from flows.schedule import schedule_send
+    from flows.send import SendRequest
+
+    request = SendRequest(args.out, args.slug, args.source_dir / "site.yaml", db, args.campaign,
+                          args.to)
+    run_id = schedule_send(request, args.at)
+    print(f"scheduled {args.slug} for {args.at.isoformat()} (run {run_id}); the approval is "
+          "checked again then")
+    return 0
+
+
+def _when(text: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time with its UTC offset, e.g. "
+                                         "2026-12-03T09:00-08:00")
+    return when
 
 
 def _dry_run(args: argparse.Namespace, db: Path) -> int:
@@ -69,6 +98,10 @@ def _checked_edition(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     edition = load_edition(args.out, args.slug, args.source_dir / "site.yaml", args.campaign)
     signing_key()
+    if not args.to:  # a test message to one address is a proof, not a send to the list
+        from channels.approval.gatekeeper import require
+
+        require("send", args.out / args.slug, args.source_dir)
     if args.to:
         try:
             subscribers.check_address(args.to)

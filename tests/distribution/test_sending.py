@@ -32,7 +32,9 @@ KEY = "test-signing-key-0123456789abcdef"
 ADDRESS = "1200 Harbor Way, Suite 300, Portland, OR 97201"
 REAL_SITE = {"PLACEHOLDER: clinic postal address (street, city, state, ZIP)": ADDRESS,
              "PLACEHOLDER: clinic phone number": "+1 503 555 0100",
-             "PLACEHOLDER: reply-to address": "hello@pacificmindhealth.com"}
+             "PLACEHOLDER: reply-to address": "hello@pacificmindhealth.com",
+             # These tests are about delivery; tests/approval/ covers the send approval.
+             "send: [clinical]": "send: []"}
 FAST = sending.Retry(attempts=6, base=0.001, cap=0.01)
 CRISIS = "Call or text 988 or chat 988lifeline.org"
 

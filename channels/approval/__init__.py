@@ -1,0 +1,1 @@
+"""Clinical sign-off: reviewers, signed approvals bound to exact outputs, policy, audit log."""
