@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +25,11 @@ class SendRequest:
     out_dir: Path
     slug: str
     site_file: Path
-    db: Path
+    db: str  # a path or a database URL (printed without its password)
     campaign: str = ""
     to: str = ""
     retry: sending.Retry = sending.Retry()
+    progress: bool = False  # draw a bar with the rate on stderr (a terminal)
 
 
 def _not_user_error(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
@@ -62,7 +66,36 @@ def _deliver(request: SendRequest) -> sending.Summary | None:
     if request.to:
         sending.send_test(edition, request.to, key, settings, request.retry)
         return None
-    return sending.send_all(request.db, edition, key, settings, request.retry)
+    with rate_bar(request.progress) as progress:
+        return sending.send_all(request.db, edition, key, settings, request.retry, progress)
+
+
+@contextlib.contextmanager
+def rate_bar(shown: bool) -> Iterator[sending.Progress | None]:
+    """A live bar on stderr: recipients done of those to do, messages per second, time left."""
+    if not shown:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("sending"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[rate]}"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(file=sys.stderr), transient=True) as bar:
+        job = bar.add_task("sending", total=None, rate="")
+
+        def advance(done: int, total: int) -> None:
+            speed = bar.tasks[0].speed or 0.0
+            bar.update(job, completed=done, total=total, rate=f"{speed:.0f} messages/s")
+        yield advance
 
 
 # A retry re-reads the ledger, so it sends only to those not yet delivered.

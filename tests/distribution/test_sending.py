@@ -130,7 +130,8 @@ def check_personal_message(message, rcpt: str) -> None:
     assert message["From"] == "Pacific Mind Health <newsletter@pacificmindhealth.com>"
     assert message["Subject"].startswith("The gut-brain axis")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    url = f"https://www.pacificmindhealth.com/unsubscribe/{messages.token(KEY.encode(), rcpt)}"
+    secret = messages.token(KEY.encode(), "gut-brain-axis", rcpt)
+    url = f"https://www.pacificmindhealth.com/unsubscribe/{secret}"
     assert message["List-Unsubscribe"].startswith(f"<{url}>, <mailto:unsubscribe@")
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     for part in message.iter_parts():
@@ -140,14 +141,24 @@ def check_personal_message(message, rcpt: str) -> None:
         assert "https://www.pacificmindhealth.com/unsubscribe\"" not in body
 
 
-def test_tokens_verify_only_with_the_key_and_unchanged():
+def test_tokens_are_opaque_bound_to_campaign_and_recipient_and_verify_only_unchanged():
     key = KEY.encode()
-    value = messages.token(key, "Reader1@Example.org")
-    assert messages.verify_token(key, value) == "reader1@example.org"
+    value = messages.token(key, "gut-brain-axis", "Reader1@Example.org")
+    handle = messages.handle(key, "gut-brain-axis", "reader1@example.org")
+    assert messages.verify_token(key, value) == handle
+    assert value == messages.token(key, "gut-brain-axis", "reader1@example.org")
+    assert value != messages.token(key, "gut-brain-axis-2", "reader1@example.org")
+    assert value != messages.token(key, "gut-brain-axis", "reader2@example.org")
     assert messages.verify_token(b"another-key-0123456789", value) is None
-    forged = messages.token(b"another-key-0123456789", "victim@example.org")
+    forged = messages.token(b"another-key-0123456789", "gut-brain-axis", "victim@example.org")
     assert messages.verify_token(key, forged) is None
     assert messages.verify_token(key, value[:-2] + "AA") is None
+    # Nothing of the address can be read back: not in any base64 decoding, not as text.
+    import base64
+    for start in range(4):
+        chunk = value[start:][:(len(value) - start) // 4 * 4]
+        assert b"reader1" not in base64.urlsafe_b64decode(chunk).lower()
+    assert "reader" not in value.lower() and "example" not in value.lower()
 
 
 def test_to_sends_one_test_message_and_leaves_the_ledger_alone(tmp_path, sendable, env):
@@ -187,7 +198,8 @@ def test_dropped_connections_and_4xx_answers_end_with_each_recipient_once(tmp_pa
     assert summary.connections >= 9  # one at the start, then one after every drop or 4xx
 
 
-def test_5xx_is_recorded_as_failed_once_and_not_retried_on_rerun(tmp_path, edition):
+def test_5xx_is_failed_once_never_retried_and_the_address_bounced_for_later_campaigns(
+        tmp_path, edition):
     db = make_list(tmp_path / "list.sqlite3", 5)
     faults = Faults(rcpt_550={"reader2@example.org"})
     with Server(Recorder(faults)) as server:
@@ -196,8 +208,11 @@ def test_5xx_is_recorded_as_failed_once_and_not_retried_on_rerun(tmp_path, editi
         second = sending.send_all(db, edition, KEY.encode(), settings, FAST)
     assert first.failed == (("reader2@example.org", "550 5.1.1 No such mailbox"),)
     assert "failed: reader2@example.org: 550 5.1.1 No such mailbox" in first.lines()
-    assert (first.sent, second.sent, second.skipped) == (4, 0, 5)
+    assert (first.sent, second.sent, second.skipped, second.not_subscribed) == (4, 0, 4, 1)
     assert server.recorder.rcpt_seen["reader2@example.org"] == 1
+    store = subscribers.connect(db)
+    assert subscribers.status_of(store, "reader2@example.org") == "bounced"
+    store.close()
     delivered = subscribed(5) - {"reader2@example.org"}
     assert server.recorder.per_recipient() == {a: 1 for a in delivered}
 
@@ -296,8 +311,9 @@ def test_header_injection_in_a_name_is_rejected_at_import_and_at_send(tmp_path, 
         "must have an @-sign.",
         f"{csv}:6: rejected: consent date 'yesterday' is not a date (write it as YYYY-MM-DD)"]
     conn = sqlite3.connect(tmp_path / "s.sqlite3")  # someone edits the store by hand
-    conn.execute("INSERT INTO subscribers (email, name, status, consent_date, updated) VALUES "
-                 "('eve@example.org', 'Eve\nBcc: all@example.org', 'subscribed', '2026-01-02', '')")
+    conn.execute("INSERT INTO subscribers (email, key, name, status, consent_date, updated) "
+                 "VALUES ('eve@example.org', 'eve@example.org', 'Eve\nBcc: all@example.org', "
+                 "'subscribed', '2026-01-02', '')")
     conn.commit()
     with Server(Recorder()) as server:
         summary = sending.send_all(tmp_path / "s.sqlite3", edition, KEY.encode(),
