@@ -52,14 +52,15 @@ def database_url(target: str | Path | None, project_root: Path) -> str:
 
 def open_store(target: str | Path) -> Store:
     """Connect, bring the schema up to date, and return the store."""
-    url_text = target if "://" in str(target) else database_url(target, Path.cwd())
+    url_text = str(target) if "://" in str(target) else database_url(target, Path.cwd())
+    name = url_text
     try:
-        url = make_url(str(url_text))
+        url = make_url(url_text)
+        name = url.render_as_string(hide_password=True)
         engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise InputError(str(target), f"is not a database URL this program can open: {exc}",
+        raise InputError(name, f"is not a database URL this program can open: {exc}",
                          FIX) from None
-    name = url.render_as_string(hide_password=True)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
     if path is not None:
         name = str(path)
