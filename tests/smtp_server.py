@@ -6,6 +6,7 @@ import asyncio
 import email.policy
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ class Recorder:
         self.accepted: list[tuple[str, bytes]] = []
         self.rcpt_seen: Counter[str] = Counter()
         self.data_count = 0
+        self.times: list[float] = []  # when each DATA arrived (time.monotonic)
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -62,6 +64,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.data_count += 1
+        self.times.append(time.monotonic())
         number = self.data_count
         if number in self.faults.data_421:
             return "421 4.7.0 Too busy, closing"
@@ -126,4 +129,5 @@ class _Password:
         from aiosmtpd.smtp import AuthResult, LoginPassword
 
         ok = isinstance(auth_data, LoginPassword) and auth_data.password == self.password.encode()
-        return AuthResult(success=bool(self.password) and ok)
+        # handled=False: aiosmtpd answers the failure itself (535 5.7.8).
+        return AuthResult(success=bool(self.password) and ok, handled=False)

@@ -85,6 +85,13 @@ def _header(value: str) -> str:
     return value if value.isascii() else Header(value, "utf-8").encode()
 
 
+def _mailbox(name: str, address: str) -> str:
+    """``Name <address>``; formataddr refuses a UTF-8 address (sent only with SMTPUTF8)."""
+    if address.isascii():
+        return formataddr((name, address))
+    return formataddr((name, "x@x")).removesuffix("<x@x>") + f"<{address}>" if name else address
+
+
 class Composer:
     """The newsletter split around its unsubscribe link, ready to personalize quickly.
 
@@ -113,7 +120,7 @@ class Composer:
         secret = token(self.key, self.edition.campaign, recipient.email)
         to = envelope(recipient.email).address  # the IDNA form where it can be ASCII
         url = f"{self.edition.unsubscribe_url.rstrip('/')}/{secret}"
-        head = (f"To: {formataddr((recipient.name, to))}\r\n"
+        head = (f"To: {_mailbox(recipient.name, to)}\r\n"
                 f"Date: {formatdate(usegmt=True)}\r\n"
                 f"Message-ID: {message_id(self.edition, recipient.email)}\r\n"
                 f"List-Unsubscribe: <{url}>,\r\n <mailto:{self.edition.unsubscribe_mailto}"
