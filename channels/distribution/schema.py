@@ -71,6 +71,13 @@ LEDGER = Table(
 )
 
 
+PROCESSED_MAIL = Table(
+    "processed_mail", METADATA,  # bounce reports and unsubscribe mails already applied
+    Column("ident", Text, primary_key=True),  # the Message-ID, or the SHA-256 of the bytes
+    Column("processed", String(32), nullable=False),
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the schema, applied once per store, in a transaction, in version order."""
@@ -89,4 +96,5 @@ def _create(*tables: Table) -> Callable[[Connection], None]:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "subscribers and the send ledger", _create(SUBSCRIBERS, LEDGER)),
+    Migration(2, "mail already processed by 'publish mailbox process'", _create(PROCESSED_MAIL)),
 )

@@ -84,6 +84,20 @@ def make_list(path: Path, count: int, unsubscribed: int = 0, bounced: int = 0) -
     return path
 
 
+def make_list_at(target: str, count: int) -> str:
+    """``count`` subscribed addresses in the store at a path or database URL."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "list.csv"
+        csv.write_text("email,name,consent_date\n" + "".join(
+            f"reader{i}@example.org,Reader {i},2026-01-01\n" for i in range(count)))
+        store = subscribers.connect(target)
+        subscribers.import_csv(store, csv)
+        store.close()
+    return target
+
+
 def subscribed(count: int) -> set[str]:
     return {f"reader{i}@example.org" for i in range(count)}
 
