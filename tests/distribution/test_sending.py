@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED, SOURCE, TEMPLATES, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from smtp_server import Faults, Recorder, Server, free_port
 
 from channels.distribution import messages
@@ -625,3 +627,55 @@ def test_pacing_from_the_environment_caps_messages_per_connection_and_per_second
     with pytest.raises(SendRefused) as err:
         smtp_settings({**env, "SMTP_RATE": "fast"})
     assert str(err.value) == "SMTP_RATE is 'fast' (set it to a number of messages, 0 for no limit)"
+
+
+# For any interleaving: nobody who left before their message's send began receives it.
+
+PEOPLE = 6
+
+
+@pytest.fixture(scope="module")
+def sink():
+    with Server(Recorder()) as server:
+        yield server
+
+
+@settings(max_examples=25, deadline=None)
+@given(initial=st.lists(st.sampled_from(subscribers.STATUSES), min_size=PEOPLE,
+                        max_size=PEOPLE),
+       events=st.lists(st.tuples(st.integers(0, PEOPLE), st.sampled_from(("unsubscribed",
+                                                                          "bounced")),
+                                 st.integers(0, PEOPLE - 1)), max_size=10))
+def test_nobody_who_left_before_their_send_began_receives_it(sendable, sink, initial, events):
+    import tempfile
+
+    out, source = sendable
+    edition = load_edition(out, "gut-brain-axis", source / "site.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = make_list_at(str(Path(tmp) / "list.sqlite3"), PEOPLE)
+        other = subscribers.connect(db)  # the service or mailbox reader: another connection
+        for i, status in enumerate(initial):
+            subscribers.set_status(other, f"reader{i}@example.org", status)
+        log: list[tuple[str, str]] = []
+
+        def apply(step: int) -> None:
+            for at, status, who in events:
+                if at == step:
+                    address = f"reader{who}@example.org"
+                    if subscribers.opt_out(other, address, status, "test"):
+                        log.append(("left", address))
+
+        def on_rcpt(address: str) -> None:
+            log.append(("rcpt", address))
+            apply(len([e for e in log if e[0] == "rcpt"]))
+
+        rec = sink.recorder
+        rec.accepted.clear()
+        rec.on_rcpt = on_rcpt
+        apply(0)
+        sending.send_all(db, edition, KEY.encode(), smtp_settings(sink.env), FAST)
+        other.close()
+    for address in rec.per_recipient():
+        assert ("left", address) not in log[:log.index(("rcpt", address))]
+        assert initial[int(address.removeprefix("reader").split("@")[0])] == "subscribed"
+    assert len(rec.accepted) == len(set(rec.per_recipient()))
