@@ -9,6 +9,7 @@ the ``postgres`` user (PostgreSQL refuses to run as root).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -26,7 +27,7 @@ from smtp_server import free_port
 def _pg_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
-        pytest.fail("PostgreSQL is not installed: apt-get install postgresql (see .ci/run)")
+        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (see .ci/run)")
     return Path(found[-1]).parent
 
 
@@ -34,9 +35,9 @@ def _as_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[str]:
-    """The server's base URL (no database name), e.g. postgresql+psycopg://pmh@127.0.0.1:5544."""
+@contextlib.contextmanager
+def running_postgres() -> Iterator[str]:
+    """A throwaway server; yields its base URL, e.g. postgresql+psycopg://pmh@127.0.0.1:5544."""
     bin_dir, port = _pg_bin(), free_port()
     home = Path(tempfile.mkdtemp(prefix="pmh-pg-"))
     if os.getuid() == 0:
@@ -57,17 +58,31 @@ def postgres() -> Iterator[str]:
         shutil.rmtree(home, ignore_errors=True)
 
 
+def create_database(server: str, name: str) -> str:
+    """A new empty database on ``server``; its URL."""
+    dsn = server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """The session's server, started on first use."""
+    try:
+        with running_postgres() as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
 _numbers = itertools.count()
 
 
 @pytest.fixture()
 def pg_url(postgres: str) -> str:
     """A fresh, empty database on the session's server."""
-    name = f"list_{os.getpid()}_{next(_numbers)}"
-    dsn = postgres.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{postgres}/{name}"
+    return create_database(postgres, f"list_{os.getpid()}_{next(_numbers)}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
