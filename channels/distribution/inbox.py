@@ -95,6 +95,8 @@ def delivery_status(message: EmailMessage) -> list[tuple[str, str, str]]:
             continue
         blocks = part.get_payload()
         for block in blocks[1:] if isinstance(blocks, list) else []:  # [0]: per message
+            if not isinstance(block, Message):
+                continue
             recipient = str(block.get("Final-Recipient") or block.get("Original-Recipient") or "")
             address = recipient.partition(";")[2].strip() or recipient.strip()
             found.append((address, str(block.get("Action", "")).strip().lower(),
