@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +29,11 @@ class SendRequest:
     out_dir: Path
     slug: str
     site_file: Path
-    db: Path
+    db: str  # a path or a database URL (printed without its password)
     campaign: str = ""
     to: str = ""
     retry: sending.Retry = sending.Retry()
+    progress: bool = False  # draw a bar with the rate on stderr (a terminal)
 
 
 def _not_user_error(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
@@ -69,10 +73,39 @@ def _deliver(request: SendRequest) -> sending.Summary | None:
     # Checked here, at run time, so a scheduled run sends only what is still approved.
     folder = request.out_dir / request.slug
     require("send", folder, request.site_file.parent)
-    summary = sending.send_all(request.db, edition, key, settings, request.retry)
+    with rate_bar(request.progress) as progress:
+        summary = sending.send_all(request.db, edition, key, settings, request.retry, progress)
     audit.append(request.db, "send", request.slug, sha256((folder / "manifest.json").read_bytes()),
                  campaign=edition.campaign, count=summary.sent)
     return summary
+
+
+@contextlib.contextmanager
+def rate_bar(shown: bool) -> Iterator[sending.Progress | None]:
+    """A live bar on stderr: recipients done of those to do, messages per second, time left."""
+    if not shown:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("sending"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[rate]}"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(file=sys.stderr), transient=True) as bar:
+        job = bar.add_task("sending", total=None, rate="")
+
+        def advance(done: int, total: int) -> None:
+            speed = bar.tasks[0].speed or 0.0
+            bar.update(job, completed=done, total=total, rate=f"{speed:.0f} messages/s")
+        yield advance
 
 
 # A retry re-reads the ledger, so it sends only to those not yet delivered.

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# A real PostgreSQL (session-scoped, started on first use): fixtures postgres, pg_url, any_db.
+pytest_plugins = ["postgres_server"]
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 SOURCE = ROOT / "source"

@@ -6,7 +6,9 @@ import asyncio
 import email.policy
 import socket
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -32,6 +34,7 @@ class Faults:
     hold_at: int = 0  # this DATA waits until ``release`` is set, then answers 451
     hold_accepts: bool = False  # ... or accepts the message after all
     slow_accept: set[int] = field(default_factory=set)  # keep it, answer 250 a second late
+    drop_before_reply: set[int] = field(default_factory=set)  # keep it, hang up, never answer
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
 
@@ -39,15 +42,19 @@ class Faults:
 class Recorder:
     """aiosmtpd handler: keeps every accepted message; applies ``Faults``."""
 
-    def __init__(self, faults: Faults | None = None) -> None:
+    def __init__(self, faults: Faults | None = None,
+                 on_rcpt: Callable[[str], None] | None = None) -> None:
         self.faults = faults or Faults()
+        self.on_rcpt = on_rcpt or (lambda address: None)
         self.accepted: list[tuple[str, bytes]] = []
         self.rcpt_seen: Counter[str] = Counter()
         self.data_count = 0
+        self.times: list[float] = []  # when each DATA arrived (time.monotonic)
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         self.rcpt_seen[address] += 1
+        self.on_rcpt(address)
         if sum(self.rcpt_seen.values()) <= self.faults.rcpt_451_first:
             return "451 4.3.0 Try again later"
         if address in self.faults.rcpt_550:
@@ -57,6 +64,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.data_count += 1
+        self.times.append(time.monotonic())
         number = self.data_count
         if number in self.faults.data_421:
             return "421 4.7.0 Too busy, closing"
@@ -70,6 +78,9 @@ class Recorder:
             self.accepted.extend((rcpt, envelope.content) for rcpt in envelope.rcpt_tos)
         if number in self.faults.drop_after_accepting:
             asyncio.get_running_loop().call_soon(server.transport.close)
+        if number in self.faults.drop_before_reply:
+            server.transport.close()  # the message is here; the client never hears so
+            return None
         if number in self.faults.slow_accept:
             await asyncio.sleep(1.0)
         return "250 2.0.0 Accepted"
@@ -85,10 +96,15 @@ class Recorder:
 class Server:
     """Start and stop a ``Recorder`` on 127.0.0.1."""
 
-    def __init__(self, recorder: Recorder) -> None:
+    def __init__(self, recorder: Recorder, smtputf8: bool = False, password: str = "",
+                 auth_required: bool = False) -> None:
+        """``smtputf8``: offer SMTPUTF8; ``password``: offer AUTH, accepting only this one."""
         self.recorder = recorder
         self.port = free_port()
-        self.controller = Controller(recorder, hostname="127.0.0.1", port=self.port)
+        auth = {"authenticator": _Password(password), "auth_require_tls": False,
+                "auth_required": auth_required} if password or auth_required else {}
+        self.controller = Controller(recorder, hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=smtputf8, **auth)
 
     def __enter__(self) -> Server:
         self.controller.start()
@@ -101,3 +117,17 @@ class Server:
     @property
     def env(self) -> dict[str, str]:
         return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port), "SMTP_SECURITY": "none"}
+
+
+class _Password:
+    """aiosmtpd authenticator: any user name, this one password."""
+
+    def __init__(self, password: str) -> None:
+        self.password = password
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == self.password.encode()
+        # handled=False: aiosmtpd answers the failure itself (535 5.7.8).
+        return AuthResult(success=bool(self.password) and ok, handled=False)

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from channels.content.site import PLACEHOLDER, Site, load_site
-from channels.distribution import store
+from channels.distribution.addresses import has_control
 from channels.distribution.messages import Edition
 from channels.errors import SendRefused
 from channels.gate.html_text import visible_text
@@ -96,7 +96,7 @@ def check_edition(edition: Edition) -> None:
         raise SendRefused(f"campaign '{edition.campaign}' must be lowercase letters, digits and "
                           "dashes (for example gut-brain-axis-2)")
     for name in ("subject", "sender", "reply_to"):
-        if store.CONTROL.search(getattr(edition, name)):
+        if has_control(getattr(edition, name)):
             raise SendRefused(f"the newsletter's {name.replace('_', '-')} contains a line break or "
                               "control character (header injection refused; fix the article)")
     if edition.unsubscribe_url not in edition.html or edition.unsubscribe_url not in edition.text:

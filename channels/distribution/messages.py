@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
 
+from channels.distribution.addresses import envelope, has_control
 from channels.distribution.smtp import Permanent
-from channels.distribution.store import CONTROL, Subscriber
+from channels.distribution.store import Subscriber
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,31 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def token(key: bytes, address: str) -> str:
-    """An opaque unsubscribe token: the address and its HMAC-SHA256, URL-safe."""
-    who = address.lower().encode("utf-8")
-    return f"{_b64(who)}.{_b64(hmac.new(key, b'unsubscribe:' + who, hashlib.sha256).digest())}"
+def _mac(key: bytes, purpose: str, value: str) -> str:
+    digest = hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+    return _b64(digest[:15])  # 120 bits, 20 URL-safe characters
+
+
+def handle(key: bytes, campaign: str, address: str) -> str:
+    """The opaque name of one recipient of one campaign: reveals neither, cannot be guessed."""
+    return _mac(key, "recipient", f"{campaign}\0{address.lower()}")
+
+
+def token(key: bytes, campaign: str, address: str) -> str:
+    """The unsubscribe token: the recipient's handle and its signature, 40 URL-safe characters.
+
+    Nothing in it can be read back; the ledger row made at send time says whom it names.
+    """
+    who = handle(key, campaign, address)
+    return who + _mac(key, "unsubscribe", who)
 
 
 def verify_token(key: bytes, value: str) -> str | None:
-    """The address a token was made for, or ``None`` if it was not signed with ``key``."""
-    who_b64 = value.partition(".")[0]
-    try:
-        who = base64.urlsafe_b64decode(who_b64 + "=" * (-len(who_b64) % 4)).decode("utf-8")
-    except ValueError:
+    """The handle a token carries, or ``None`` unless it was signed with ``key``, unchanged."""
+    if len(value) != 40 or not value.isascii():
         return None
-    return who if hmac.compare_digest(token(key, who), value) else None
+    who = value[:20]
+    return who if hmac.compare_digest(who + _mac(key, "unsubscribe", who), value) else None
 
 
 def message_id(edition: Edition, address: str) -> str:
@@ -71,6 +83,13 @@ def message_id(edition: Edition, address: str) -> str:
 def _header(value: str) -> str:
     """RFC 2047-encode non-ASCII text (subject, names); ASCII stays readable."""
     return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def _mailbox(name: str, address: str) -> str:
+    """``Name <address>``; formataddr refuses a UTF-8 address (sent only with SMTPUTF8)."""
+    if address.isascii():
+        return formataddr((name, address))
+    return formataddr((name, "x@x")).removesuffix("<x@x>") + f"<{address}>" if name else address
 
 
 class Composer:
@@ -95,12 +114,13 @@ class Composer:
 
     def compose(self, recipient: Subscriber) -> bytes:
         """The whole message for one recipient, as SMTP bytes."""
-        if CONTROL.search(recipient.name) or CONTROL.search(recipient.email):
+        if has_control(recipient.name) or has_control(recipient.email):
             raise Permanent("header injection refused: a line break or control character "
                             "in the recipient's name or address")
-        secret = token(self.key, recipient.email)
+        secret = token(self.key, self.edition.campaign, recipient.email)
+        to = envelope(recipient.email).address  # the IDNA form where it can be ASCII
         url = f"{self.edition.unsubscribe_url.rstrip('/')}/{secret}"
-        head = (f"To: {formataddr((recipient.name, recipient.email))}\r\n"
+        head = (f"To: {_mailbox(recipient.name, to)}\r\n"
                 f"Date: {formatdate(usegmt=True)}\r\n"
                 f"Message-ID: {message_id(self.edition, recipient.email)}\r\n"
                 f"List-Unsubscribe: <{url}>,\r\n <mailto:{self.edition.unsubscribe_mailto}"
@@ -108,7 +128,8 @@ class Composer:
         parts = b"".join(self._part(kind, url.join(pieces))
                          for kind, pieces in (("plain", self.text), ("html", self.html)))
         end = f"--{self.boundary}--\r\n".encode("ascii")
-        return (self.common + head + "\r\n").encode("ascii") + parts + end
+        # UTF-8 only for an address with a non-ASCII local part, sent only with SMTPUTF8.
+        return (self.common + head + "\r\n").encode("utf-8") + parts + end
 
     def _part(self, subtype: str, content: str) -> bytes:
         # Text in canonical form (RFC 2046: CRLF line ends), then base64 in 76-column lines.

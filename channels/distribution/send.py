@@ -8,18 +8,25 @@ failed recipients and sends to everyone else, with the same Message-ID as before
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import signal
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from channels.distribution import store
-from channels.distribution.messages import Composer, Edition, composer, message_id
-from channels.distribution.smtp import Connection, Permanent, SmtpSettings, Temporary, Uncertain
+from channels.distribution import ledger, store
+from channels.distribution.addresses import check_address
+from channels.distribution.database import Store, exclusive
+from channels.distribution.messages import Composer, Edition, composer, handle, message_id
+from channels.distribution.smtp import (
+    ConfigError,
+    Connection,
+    Permanent,
+    SmtpSettings,
+    Temporary,
+    Uncertain,
+)
 from channels.errors import SendRefused
 
 
@@ -80,7 +87,7 @@ def send_test(edition: Edition, address: str, key: bytes, settings: SmtpSettings
               retry: Retry) -> None:
     """``--to``: one message to one address, outside the ledger."""
     try:
-        normalized = store.check_address(address)
+        normalized = check_address(address)
     except ValueError as exc:
         raise SendRefused(f"--to: {exc} (give one plain address, e.g. you@example.org)") from None
     conn = Connection(settings)
@@ -94,15 +101,22 @@ def send_test(edition: Edition, address: str, key: bytes, settings: SmtpSettings
         conn.close()
 
 
-def send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings,
-             retry: Retry = Retry()) -> Summary:
+Progress = Callable[[int, int], None]  # (recipients done, recipients to do)
+
+
+def send_all(db: str | Path, edition: Edition, key: bytes, settings: SmtpSettings,
+             retry: Retry = Retry(), progress: Progress | None = None) -> Summary:
     """Send to every subscribed address not yet delivered for this campaign.
 
     Ctrl-C (or SIGTERM) lets the message in flight finish and be recorded, then stops;
     a second Ctrl-C stops at once (the ledger still makes the re-run safe).
     """
-    with _exclusive(db), _interruptible() as stop:
-        return _send_all(db, edition, key, settings, retry, stop)
+    opened = store.connect(db)
+    try:
+        with exclusive(opened), _interruptible() as stop:
+            return _send_all(opened, edition, key, settings, retry, stop, progress)
+    finally:
+        opened.close()
 
 
 @contextlib.contextmanager
@@ -112,12 +126,12 @@ def _interruptible() -> Iterator[threading.Event]:
         yield stop  # signal handlers can only be set from the main thread
         return
 
-    def handle(signum: int, frame: object) -> None:
+    def on_signal(signum: int, frame: object) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
 
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield stop
     finally:
@@ -125,32 +139,22 @@ def _interruptible() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
-@contextlib.contextmanager
-def _exclusive(db: Path) -> Iterator[None]:
-    """One send per store at a time; the kernel drops the lock when a run is killed."""
-    with open(db.with_name(db.name + ".lock"), "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SendRefused(f"{db}: another 'publish send' is using this subscriber store "
-                              "(wait for it to finish, then run again)") from None
-        yield
-
-
-def _send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings, retry: Retry,
-              stop: threading.Event) -> Summary:
-    conn_db = store.connect(db)
+def _send_all(db: Store, edition: Edition, key: bytes, settings: SmtpSettings, retry: Retry,
+              stop: threading.Event, progress: Progress | None) -> Summary:
     started = time.perf_counter()
-    done = store.ledger_states(conn_db, edition.campaign)
-    everyone = store.subscribers(conn_db)
+    done = ledger.states(db, edition.campaign)
+    everyone = store.subscribers(db)
     listed = [s for s in everyone if s.status == "subscribed"]
-    todo = [s for s in listed if done.get(s.email.lower()) not in ("delivered", "failed")]
+    todo = [s for s in listed if done.get(s.email.lower()) not in ledger.DONE]
     smtp = Connection(settings)
     try:
-        outcomes = _run(conn_db, smtp, composer(edition, key), todo, retry, stop)
+        if todo:
+            smtp.open()  # a wrong password or host stops here, before anyone is claimed
+        outcomes = _run(db, smtp, composer(edition, key), todo, retry, stop,
+                        progress or (lambda done, total: None))
     finally:
         smtp.close()
-        conn_db.close()
+    gone = sum(1 for _, state, _ in outcomes if state == "not subscribed")
     return Summary(
         sent=sum(1 for _, state, _ in outcomes if state == "delivered"),
         skipped=len(listed) - len(todo),
@@ -159,17 +163,17 @@ def _send_all(db: Path, edition: Edition, key: bytes, settings: SmtpSettings, re
         uncertain=tuple((a, r) for a, state, r in outcomes if state == "uncertain"),
         seconds=time.perf_counter() - started,
         stopped="interrupted" if stop.is_set() else _stopped(outcomes, retry),
-        connections=smtp.opened, not_subscribed=len(everyone) - len(listed))
+        connections=smtp.opened, not_subscribed=len(everyone) - len(listed) + gone)
 
 
-def _run(conn_db: sqlite3.Connection, smtp: Connection, compose: Composer,
-         todo: list[store.Subscriber], retry: Retry,
-         stop: threading.Event) -> list[tuple[str, str, str]]:
+def _run(db: Store, smtp: Connection, compose: Composer, todo: list[store.Subscriber],
+         retry: Retry, stop: threading.Event, progress: Progress) -> list[tuple[str, str, str]]:
     """(address, state, reason) per recipient tried; stops when the server seems down."""
     outcomes: list[tuple[str, str, str]] = []
     for recipient in todo:
-        state, reason = _deliver(conn_db, smtp, compose, recipient, retry, stop)
+        state, reason = _deliver(db, smtp, compose, recipient, retry, stop)
         outcomes.append((recipient.email, state, reason))
+        progress(len(outcomes), len(todo))
         if stop.is_set() or _stopped(outcomes, retry):
             break
     return outcomes
@@ -182,20 +186,28 @@ def _stopped(outcomes: list[tuple[str, str, str]], retry: Retry) -> str:
     return f"{len(last)} recipients in a row deferred: {last[-1][2]}"
 
 
-def _deliver(conn_db: sqlite3.Connection, smtp: Connection, compose: Composer,
-             recipient: store.Subscriber, retry: Retry,
-             stop: threading.Event) -> tuple[str, str]:
-    address, edition = recipient.email, compose.edition
-    store.claim(conn_db, edition.campaign, address, message_id(edition, address))
+def _deliver(db: Store, smtp: Connection, compose: Composer, recipient: store.Subscriber,
+             retry: Retry, stop: threading.Event) -> tuple[str, str]:
+    address, campaign = recipient.email, compose.edition.campaign
+    # Claimed only if still subscribed now: an unsubscribe made during the run wins.
+    if not ledger.claim(db, campaign, address, message_id(compose.edition, address),
+                        handle(compose.key, campaign, address)):
+        return "not subscribed", ""
     try:
-        send_one(smtp, edition.envelope_from, compose.compose(recipient), address, retry, stop)
+        data = compose.compose(recipient)
+        send_one(smtp, compose.edition.envelope_from, data, address, retry, stop)
+    except ConfigError:
+        ledger.release(db, campaign, address)  # nothing went out: mark no one
+        raise
     except Permanent as exc:
-        store.mark(conn_db, edition.campaign, address, "failed", str(exc))
+        ledger.mark(db, campaign, address, "failed", str(exc))
+        if exc.bounce:  # a dead address: no later campaign goes to it either
+            store.opt_out(db, address, "bounced", str(exc))
         return "failed", str(exc)
     except Temporary as exc:
-        store.mark(conn_db, edition.campaign, address, "deferred", str(exc))
+        ledger.mark(db, campaign, address, "deferred", str(exc))
         return "deferred", str(exc)
     except Uncertain as exc:
         return "uncertain", str(exc)  # stays "claimed": never resent within this run
-    store.mark(conn_db, edition.campaign, address, "delivered")
+    ledger.mark(db, campaign, address, "delivered")
     return "delivered", ""

@@ -1,47 +1,23 @@
-"""The subscriber store and the send ledger: one SQLite file, path from --db or PUBLISH_DB."""
+"""The subscribers: import from CSV, statuses, bounces; on SQLite or PostgreSQL (database.py)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Connection, func, insert, select, update
 
+from channels.distribution.addresses import check_address, has_control
+from channels.distribution.database import Store, database_url, now, open_store
+from channels.distribution.schema import STATUSES, SUBSCRIBERS
 from channels.errors import InputError
 
-STATUSES = ("subscribed", "unsubscribed", "bounced")
-LEDGER_STATES = ("claimed", "delivered", "deferred", "failed")
-# CR, LF and every other control character: any of them in a header is an injection.
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _COLUMNS = {"email": "email", "name": "name", "consent_date": "consent_date",
             "consent date": "consent_date", "consent": "consent_date"}
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS subscribers (
-    id INTEGER PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    name TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL CHECK (status IN ('subscribed', 'unsubscribed', 'bounced')),
-    consent_date TEXT NOT NULL,
-    updated TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ledger (
-    newsletter TEXT NOT NULL,
-    email TEXT NOT NULL COLLATE NOCASE,
-    state TEXT NOT NULL CHECK (state IN ('claimed', 'delivered', 'deferred', 'failed')),
-    attempts INTEGER NOT NULL DEFAULT 0,
-    message_id TEXT NOT NULL,
-    reason TEXT NOT NULL DEFAULT '',
-    updated TEXT NOT NULL,
-    PRIMARY KEY (newsletter, email)
-);
-"""
+SOFT_BOUNCE_LIMIT = 3  # soft bounces (4.x.x) in a row before an address counts as bounced
 
 
 @dataclass(frozen=True)
@@ -69,38 +45,14 @@ class Rejected:
     reason: str
 
 
-def default_db(project_root: Path) -> Path:
-    """``PUBLISH_DB`` if set, else ``subscribers.sqlite3`` at the project root."""
-    return Path(os.environ.get("PUBLISH_DB") or project_root / "subscribers.sqlite3")
+def default_db(project_root: Path) -> str:
+    """``PUBLISH_DB`` if set (a path or a database URL), else ``subscribers.sqlite3`` here."""
+    return database_url(None, project_root)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (and create) the store; autocommit, WAL, so a killed run loses nothing committed."""
-    try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a commit survives a killed process (SIGKILL); only a power cut can
-        # lose the last few, so FULL (an fsync per row, 10x slower) buys little here.
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.executescript(SCHEMA)
-    except sqlite3.DatabaseError as exc:
-        raise InputError(str(path), f"cannot open the subscriber store: {exc}",
-                         "pass --db with a writable SQLite file, or set PUBLISH_DB") from None
-    return conn
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def check_address(address: str) -> str:
-    """The normalized address; ``ValueError`` with a readable reason if it is not one."""
-    if CONTROL.search(address):
-        raise ValueError("the address contains a line break or control character")
-    try:
-        return validate_email(address.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise ValueError(f"'{address}' is not a valid email address: {exc}") from None
+def connect(target: str | Path) -> Store:
+    """Open (and create or migrate) the store at a path or database URL."""
+    return open_store(target)
 
 
 def _row_problem(row: dict[str, str]) -> tuple[Subscriber | None, str]:
@@ -109,7 +61,7 @@ def _row_problem(row: dict[str, str]) -> tuple[Subscriber | None, str]:
     except ValueError as exc:
         return None, str(exc)
     name = (row.get("name") or "").strip()
-    if CONTROL.search(name):
+    if has_control(name):
         return None, "the name contains a line break or control character (remove it)"
     consent = (row.get("consent_date") or "").strip()
     try:
@@ -139,8 +91,8 @@ def read_csv(path: Path) -> Iterator[tuple[int, Subscriber | None, str]]:
             yield reader.line_num, subscriber, reason
 
 
-def import_csv(conn: sqlite3.Connection, path: Path) -> ImportReport:
-    """Add new subscribers; update names and consent dates of known ones.
+def import_csv(store: Store, path: Path) -> ImportReport:
+    """Add new subscribers; update names and consent dates of known ones (one transaction).
 
     An address that unsubscribed or bounced stays that way: a list import must never
     re-subscribe someone who opted out.
@@ -148,8 +100,7 @@ def import_csv(conn: sqlite3.Connection, path: Path) -> ImportReport:
     added = updated = 0
     rejected: list[Rejected] = []
     seen: set[str] = set()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with store.engine.begin() as conn:
         for line, subscriber, reason in read_csv(path):
             if subscriber is None:
                 rejected.append(Rejected(line, reason))
@@ -159,66 +110,78 @@ def import_csv(conn: sqlite3.Connection, path: Path) -> ImportReport:
                 seen.add(subscriber.email.lower())
                 is_new = _upsert(conn, subscriber)
                 added, updated = added + is_new, updated + (not is_new)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return ImportReport(added, updated, tuple(rejected))
 
 
-def _upsert(conn: sqlite3.Connection, s: Subscriber) -> bool:
-    known = conn.execute("SELECT 1 FROM subscribers WHERE email = ?", (s.email,)).fetchone()
-    conn.execute(
-        "INSERT INTO subscribers (email, name, status, consent_date, updated)"
-        " VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (email) DO UPDATE SET name = excluded.name,"
-        " consent_date = excluded.consent_date, updated = excluded.updated",
-        (s.email, s.name, s.status, s.consent_date, now()))
-    return known is None
+def _upsert(conn: Connection, s: Subscriber) -> bool:
+    key = s.email.lower()
+    changed = conn.execute(update(SUBSCRIBERS).where(SUBSCRIBERS.c.key == key).values(
+        name=s.name, consent_date=s.consent_date, updated=now()))
+    if changed.rowcount:
+        return False
+    conn.execute(insert(SUBSCRIBERS).values(
+        email=s.email, key=key, name=s.name, status=s.status, consent_date=s.consent_date,
+        soft_bounces=0, reason="", updated=now()))
+    return True
 
 
-def set_status(conn: sqlite3.Connection, address: str, status: str) -> bool:
+def set_status(store: Store, address: str, status: str, reason: str = "") -> bool:
     """Mark one address; ``False`` if it is not in the store."""
     if status not in STATUSES:
         raise InputError("status", f"unknown status '{status}'",
                          f"use one of {', '.join(STATUSES)}")
-    cursor = conn.execute("UPDATE subscribers SET status = ?, updated = ? WHERE email = ?",
-                          (status, now(), address.strip()))
-    return cursor.rowcount == 1
+    with store.engine.begin() as conn:
+        done = conn.execute(update(SUBSCRIBERS).where(SUBSCRIBERS.c.key == _key(address)).values(
+            status=status, soft_bounces=0, reason=reason, updated=now()))
+    return done.rowcount == 1
 
 
-def subscribers(conn: sqlite3.Connection, status: str | None = None) -> list[Subscriber]:
+def opt_out(store: Store, address: str, status: str, reason: str) -> bool:
+    """Unsubscribe or bounce a subscribed address (never undoes an opt-out); ``True`` if changed."""
+    with store.engine.begin() as conn:
+        done = conn.execute(update(SUBSCRIBERS).where(
+            SUBSCRIBERS.c.key == _key(address), SUBSCRIBERS.c.status == "subscribed").values(
+            status=status, reason=reason, updated=now()))
+    return done.rowcount == 1
+
+
+def soft_bounce(store: Store, address: str, reason: str,
+                limit: int = SOFT_BOUNCE_LIMIT) -> str | None:
+    """Count a temporary failure report; at ``limit`` the address becomes bounced.
+
+    Returns the address's status afterwards, or ``None`` if it is not in the store.
+    """
+    row = SUBSCRIBERS.c
+    with store.engine.begin() as conn:
+        conn.execute(update(SUBSCRIBERS).where(row.key == _key(address), row.status == "subscribed")
+                     .values(soft_bounces=row.soft_bounces + 1, reason=reason, updated=now()))
+        conn.execute(update(SUBSCRIBERS).where(
+            row.key == _key(address), row.status == "subscribed", row.soft_bounces >= limit)
+            .values(status="bounced", updated=now()))
+        return conn.scalar(select(row.status).where(row.key == _key(address)))
+
+
+def status_of(store: Store, address: str) -> str | None:
+    with store.engine.connect() as conn:
+        return conn.scalar(select(SUBSCRIBERS.c.status).where(SUBSCRIBERS.c.key == _key(address)))
+
+
+def subscribers(store: Store, status: str | None = None) -> list[Subscriber]:
     """Everyone in the store (or with one status), in a stable order."""
-    sql = "SELECT email, name, status, consent_date FROM subscribers"
-    rows = conn.execute(sql + (" WHERE status = ?" if status else "") + " ORDER BY id",
-                        (status,) if status else ())
-    return [Subscriber(*row) for row in rows]
+    row = SUBSCRIBERS.c
+    query = select(row.email, row.name, row.status, row.consent_date).order_by(row.id)
+    if status:
+        query = query.where(row.status == status)
+    with store.engine.connect() as conn:
+        return [Subscriber(*r) for r in conn.execute(query)]
 
 
-def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    rows = conn.execute("SELECT status, COUNT(*) FROM subscribers GROUP BY status")
-    return {status: 0 for status in STATUSES} | dict(rows.fetchall())
+def counts(store: Store) -> dict[str, int]:
+    query = select(SUBSCRIBERS.c.status, func.count()).group_by(SUBSCRIBERS.c.status)
+    with store.engine.connect() as conn:
+        found = {status: int(n) for status, n in conn.execute(query)}
+    return {status: found.get(status, 0) for status in STATUSES}
 
 
-# The ledger: one row per (newsletter, recipient).  claim → delivered | deferred | failed.
-
-def ledger_states(conn: sqlite3.Connection, newsletter: str) -> dict[str, str]:
-    rows = conn.execute("SELECT lower(email), state FROM ledger WHERE newsletter = ?",
-                        (newsletter,))
-    return dict(rows.fetchall())
-
-
-def claim(conn: sqlite3.Connection, newsletter: str, address: str, message_id: str) -> None:
-    """Record the attempt before the first byte goes to the server (committed at once)."""
-    conn.execute(
-        "INSERT INTO ledger (newsletter, email, state, attempts, message_id, updated)"
-        " VALUES (?, ?, 'claimed', 1, ?, ?) ON CONFLICT (newsletter, email) DO UPDATE"
-        " SET state = 'claimed', attempts = attempts + 1, updated = excluded.updated",
-        (newsletter, address, message_id, now()))
-
-
-def mark(conn: sqlite3.Connection, newsletter: str, address: str, state: str,
-         reason: str = "") -> None:
-    """Record the outcome once the server has answered."""
-    conn.execute("UPDATE ledger SET state = ?, reason = ?, updated = ? "
-                 "WHERE newsletter = ? AND email = ?", (state, reason, now(), newsletter, address))
+def _key(address: str) -> str:
+    return address.strip().lower()

@@ -48,12 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
         check,
         doctor,
         log,
+        mailbox,
         new,
         preview,
         render,
         schedule,
         send,
         subscribers,
+        unsubscribe,
     )
 
     parser = _Parser(
@@ -63,8 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"publish {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Adding a command: one module in flows/cli/ with ``register(subparsers)``, one entry here.
-    for command in (render, check, preview, send, subscribers, new, doctor, approve, approvals,
-                    log, schedule):
+    for command in (render, check, preview, send, subscribers, unsubscribe, mailbox, new, doctor,
+                    approve, approvals, log, schedule):
         command.register(commands)
     return parser
 

@@ -6,13 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.cli.send import ROOT
+from flows.cli.send import DB_HELP, ROOT
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("subscribers", help="manage the mailing list")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="subscriber store (default: $PUBLISH_DB or subscribers.sqlite3)")
+    parser.add_argument("--db", default=None, help=DB_HELP)
     actions = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
     imp = actions.add_parser("import", help="add subscribers from a CSV (email,name,consent_date)")
     imp.add_argument("csv", type=Path)

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED, SOURCE, TEMPLATES, run_cli
-from smtp_server import Faults, Recorder, Server
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from smtp_server import Faults, Recorder, Server, free_port
 
 from channels.distribution import messages
 from channels.distribution import send as sending
@@ -86,6 +88,20 @@ def make_list(path: Path, count: int, unsubscribed: int = 0, bounced: int = 0) -
     return path
 
 
+def make_list_at(target: str, count: int) -> str:
+    """``count`` subscribed addresses in the store at a path or database URL."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "list.csv"
+        csv.write_text("email,name,consent_date\n" + "".join(
+            f"reader{i}@example.org,Reader {i},2026-01-01\n" for i in range(count)))
+        store = subscribers.connect(target)
+        subscribers.import_csv(store, csv)
+        store.close()
+    return target
+
+
 def subscribed(count: int) -> set[str]:
     return {f"reader{i}@example.org" for i in range(count)}
 
@@ -132,7 +148,8 @@ def check_personal_message(message, rcpt: str) -> None:
     assert message["From"] == "Pacific Mind Health <newsletter@pacificmindhealth.com>"
     assert message["Subject"].startswith("The gut-brain axis")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    url = f"https://www.pacificmindhealth.com/unsubscribe/{messages.token(KEY.encode(), rcpt)}"
+    secret = messages.token(KEY.encode(), "gut-brain-axis", rcpt)
+    url = f"https://www.pacificmindhealth.com/unsubscribe/{secret}"
     assert message["List-Unsubscribe"].startswith(f"<{url}>, <mailto:unsubscribe@")
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     for part in message.iter_parts():
@@ -142,14 +159,24 @@ def check_personal_message(message, rcpt: str) -> None:
         assert "https://www.pacificmindhealth.com/unsubscribe\"" not in body
 
 
-def test_tokens_verify_only_with_the_key_and_unchanged():
+def test_tokens_are_opaque_bound_to_campaign_and_recipient_and_verify_only_unchanged():
     key = KEY.encode()
-    value = messages.token(key, "Reader1@Example.org")
-    assert messages.verify_token(key, value) == "reader1@example.org"
+    value = messages.token(key, "gut-brain-axis", "Reader1@Example.org")
+    handle = messages.handle(key, "gut-brain-axis", "reader1@example.org")
+    assert messages.verify_token(key, value) == handle
+    assert value == messages.token(key, "gut-brain-axis", "reader1@example.org")
+    assert value != messages.token(key, "gut-brain-axis-2", "reader1@example.org")
+    assert value != messages.token(key, "gut-brain-axis", "reader2@example.org")
     assert messages.verify_token(b"another-key-0123456789", value) is None
-    forged = messages.token(b"another-key-0123456789", "victim@example.org")
+    forged = messages.token(b"another-key-0123456789", "gut-brain-axis", "victim@example.org")
     assert messages.verify_token(key, forged) is None
     assert messages.verify_token(key, value[:-2] + "AA") is None
+    # Nothing of the address can be read back: not in any base64 decoding, not as text.
+    import base64
+    for start in range(4):
+        chunk = value[start:][:(len(value) - start) // 4 * 4]
+        assert b"reader1" not in base64.urlsafe_b64decode(chunk).lower()
+    assert "reader" not in value.lower() and "example" not in value.lower()
 
 
 def test_to_sends_one_test_message_and_leaves_the_ledger_alone(tmp_path, sendable, env):
@@ -189,7 +216,8 @@ def test_dropped_connections_and_4xx_answers_end_with_each_recipient_once(tmp_pa
     assert summary.connections >= 9  # one at the start, then one after every drop or 4xx
 
 
-def test_5xx_is_recorded_as_failed_once_and_not_retried_on_rerun(tmp_path, edition):
+def test_5xx_is_failed_once_never_retried_and_the_address_bounced_for_later_campaigns(
+        tmp_path, edition):
     db = make_list(tmp_path / "list.sqlite3", 5)
     faults = Faults(rcpt_550={"reader2@example.org"})
     with Server(Recorder(faults)) as server:
@@ -198,8 +226,11 @@ def test_5xx_is_recorded_as_failed_once_and_not_retried_on_rerun(tmp_path, editi
         second = sending.send_all(db, edition, KEY.encode(), settings, FAST)
     assert first.failed == (("reader2@example.org", "550 5.1.1 No such mailbox"),)
     assert "failed: reader2@example.org: 550 5.1.1 No such mailbox" in first.lines()
-    assert (first.sent, second.sent, second.skipped) == (4, 0, 5)
+    assert (first.sent, second.sent, second.skipped, second.not_subscribed) == (4, 0, 4, 1)
     assert server.recorder.rcpt_seen["reader2@example.org"] == 1
+    store = subscribers.connect(db)
+    assert subscribers.status_of(store, "reader2@example.org") == "bounced"
+    store.close()
     delivered = subscribed(5) - {"reader2@example.org"}
     assert server.recorder.per_recipient() == {a: 1 for a in delivered}
 
@@ -298,8 +329,9 @@ def test_header_injection_in_a_name_is_rejected_at_import_and_at_send(tmp_path, 
         "must have an @-sign.",
         f"{csv}:6: rejected: consent date 'yesterday' is not a date (write it as YYYY-MM-DD)"]
     conn = sqlite3.connect(tmp_path / "s.sqlite3")  # someone edits the store by hand
-    conn.execute("INSERT INTO subscribers (email, name, status, consent_date, updated) VALUES "
-                 "('eve@example.org', 'Eve\nBcc: all@example.org', 'subscribed', '2026-01-02', '')")
+    conn.execute("INSERT INTO subscribers (email, key, name, status, consent_date, updated) "
+                 "VALUES ('eve@example.org', 'eve@example.org', 'Eve\nBcc: all@example.org', "
+                 "'subscribed', '2026-01-02', '')")
     conn.commit()
     with Server(Recorder()) as server:
         summary = sending.send_all(tmp_path / "s.sqlite3", edition, KEY.encode(),
@@ -440,3 +472,212 @@ def test_a_250_that_comes_too_late_is_uncertain_and_never_resent_in_the_run():
         time.sleep(1.2)  # let the slow server finish its reply
         assert server.recorder.data_count == 1  # one DATA: no retry after an unknown outcome
     assert server.recorder.per_recipient() == {"reader@example.org": 1}
+
+
+# The defects found by a list operator: each fails without its fix.
+
+INTERNATIONAL = ("jürgen@example.de", "info@bücher.de", "plain@example.org")
+
+
+def international_list(tmp_path: Path) -> Path:
+    csv = tmp_path / "intl.csv"
+    csv.write_text("email,name,consent_date\n" + "".join(
+        f"{a},Jürgen Ö,2026-01-01\n" for a in INTERNATIONAL), encoding="utf-8")
+    store = subscribers.connect(tmp_path / "intl.sqlite3")
+    assert subscribers.import_csv(store, csv).rejected == ()
+    store.close()
+    return tmp_path / "intl.sqlite3"
+
+
+def test_international_addresses_go_with_smtputf8_and_idna(tmp_path, edition):
+    db = international_list(tmp_path)
+    with Server(Recorder(), smtputf8=True) as server:
+        summary = sending.send_all(db, edition, KEY.encode(), smtp_settings(server.env), FAST)
+    assert (summary.sent, summary.failed) == (3, ())
+    # The domain in its IDNA (ASCII) form; a non-ASCII local part only with SMTPUTF8.
+    assert server.recorder.per_recipient() == {
+        "jürgen@example.de": 1, "info@xn--bcher-kva.de": 1, "plain@example.org": 1}
+    import email
+
+    # An SMTPUTF8 message has UTF-8 headers (RFC 6532): read them as such.
+    to = [email.message_from_string(data.decode("utf-8"), policy=email.policy.default)["To"]
+          .addresses[0].addr_spec for _, data in server.recorder.accepted]
+    assert to == ["jürgen@example.de", "info@xn--bcher-kva.de", "plain@example.org"]
+
+
+def test_without_smtputf8_only_that_recipient_fails_and_the_list_goes_on(tmp_path, edition):
+    db = international_list(tmp_path)
+    with Server(Recorder()) as server:
+        summary = sending.send_all(db, edition, KEY.encode(), smtp_settings(server.env), FAST)
+    assert summary.sent == 2
+    assert summary.failed == (("jürgen@example.de", "the address needs SMTPUTF8, which 127.0.0.1 "
+                               "does not offer (ask the subscriber for an ASCII address)"),)
+    assert server.recorder.per_recipient() == {"info@xn--bcher-kva.de": 1, "plain@example.org": 1}
+    store = subscribers.connect(db)
+    assert subscribers.status_of(store, "jürgen@example.de") == "subscribed"  # not a bounce
+    store.close()
+
+
+def ledger_rows(db: Path) -> list[tuple]:
+    return sqlite3.connect(db).execute("SELECT email, state FROM ledger").fetchall()
+
+
+def test_a_wrong_password_stops_the_run_as_a_configuration_error_marking_no_one(
+        tmp_path, sendable, env, monkeypatch):
+    out, source = sendable
+    db = make_list(tmp_path / "list.sqlite3", 4)
+    with Server(Recorder(), password="right-password") as server:
+        env(server)
+        monkeypatch.setenv("SMTP_USER", "newsletter")
+        monkeypatch.setenv("SMTP_PASSWORD", "wrong-password")
+        refused = run_cli(*send_args(out, source, db))
+        dry = run_cli(*send_args(out, source, db, "--dry-run"))
+        monkeypatch.setenv("SMTP_PASSWORD", "right-password")
+        fixed = sending.send_all(db, load_edition(out, "gut-brain-axis", source / "site.yaml"),
+                                 KEY.encode(), smtp_settings(), FAST)
+    line = (f"publish: error: 127.0.0.1:{server.port} refused the login: 535 5.7.8 "
+            "Authentication credentials invalid (check SMTP_USER and SMTP_PASSWORD)\n")
+    assert (refused.code, refused.out, refused.err) == (2, "", line)
+    assert (dry.code, dry.out, dry.err) == (2, "", line)
+    assert fixed.sent == 4 and server.recorder.per_recipient() == {a: 1 for a in subscribed(4)}
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_530_authentication_required_stops_the_run_and_marks_no_one(tmp_path, edition):
+    from channels.distribution.smtp import ConfigError
+
+    db = make_list(tmp_path / "list.sqlite3", 3)
+    with Server(Recorder(), auth_required=True) as server, pytest.raises(ConfigError) as err:
+        sending.send_all(db, edition, KEY.encode(), smtp_settings(server.env), FAST)
+    assert str(err.value) == (f"127.0.0.1:{server.port} refused to send: 530 5.7.0 "
+                              "Authentication required (check SMTP_USER and SMTP_PASSWORD)")
+    assert ledger_rows(db) == [] and server.recorder.accepted == []
+
+
+def test_nothing_listening_is_a_configuration_error_not_a_list_of_failures(tmp_path, edition):
+    from channels.distribution.smtp import ConfigError
+
+    db = make_list(tmp_path / "list.sqlite3", 3)
+    port = free_port()
+    with pytest.raises(ConfigError) as err:
+        sending.send_all(db, edition, KEY.encode(), smtp_settings(
+            {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_SECURITY": "none"}), FAST)
+    assert str(err.value) == (f"cannot connect to 127.0.0.1:{port}: [Errno 111] Connection "
+                              "refused (check SMTP_HOST and SMTP_PORT, and that the server is up)")
+    assert ledger_rows(db) == []
+
+
+def test_a_connection_dropped_after_data_is_uncertain_never_resent_and_exits_1(
+        tmp_path, sendable, env):
+    out, source = sendable
+    db = make_list(tmp_path / "list.sqlite3", 5)
+    with Server(Recorder(Faults(drop_before_reply={3}))) as server:
+        env(server)
+        result = run_cli(*send_args(out, source, db))
+    assert result.code == 1, result.err
+    assert server.recorder.per_recipient() == {a: 1 for a in subscribed(5)}  # no second copy
+    assert result.out.startswith("sent 4, skipped 0 (already done), failed 0, deferred 0")
+    assert ("uncertain (the server may have it; check its log before a re-run resends): "
+            "reader2@example.org: the connection was lost after the message was sent "
+            "(Connection unexpectedly closed)") in result.out.splitlines()
+    assert ("reader2@example.org", "claimed") in ledger_rows(db)
+
+
+def test_dry_run_checks_the_smtp_settings_too(tmp_path, sendable, env, monkeypatch):
+    out, source = sendable
+    db = make_list(tmp_path / "list.sqlite3", 2)
+    with Server(Recorder()) as server:
+        env(server)
+        monkeypatch.delenv("SMTP_HOST")
+        result = run_cli(*send_args(out, source, db, "--dry-run"))
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("publish: error: SMTP_HOST is not set (export SMTP_HOST, SMTP_PORT, "
+                          "SMTP_SECURITY, SMTP_USER and SMTP_PASSWORD for your mail provider)\n")
+
+
+ENCODED_CRLF = "=?utf-8?q?Eve=0D=0ABcc:_all@example.org?="
+
+
+def test_a_display_name_that_is_an_encoded_word_with_a_line_break_is_refused(tmp_path, edition):
+    csv = tmp_path / "list.csv"
+    csv.write_text(f"email,name,consent_date\neve@example.org,{ENCODED_CRLF},2026-01-02\n"
+                   "ok@example.org,=?utf-8?q?J=C3=BCrgen?=,2026-01-02\n")
+    result = run_cli("subscribers", "--db", tmp_path / "s.sqlite3", "import", csv)
+    assert result.err == (f"{csv}:2: rejected: the name contains a line break or control "
+                          "character (remove it)\n")
+    conn = sqlite3.connect(tmp_path / "s.sqlite3")  # someone edits the store by hand
+    conn.execute("INSERT INTO subscribers (email, key, name, status, consent_date, updated) "
+                 f"VALUES ('eve@example.org', 'eve@example.org', '{ENCODED_CRLF}', "
+                 "'subscribed', '2026-01-02', '')")
+    conn.commit()
+    with Server(Recorder()) as server:
+        summary = sending.send_all(tmp_path / "s.sqlite3", edition, KEY.encode(),
+                                   smtp_settings(server.env), FAST)
+    assert [a for a, _ in summary.failed] == ["eve@example.org"]
+    assert list(server.recorder.per_recipient()) == ["ok@example.org"]
+
+
+def test_pacing_from_the_environment_caps_messages_per_connection_and_per_second(
+        tmp_path, edition):
+    db = make_list(tmp_path / "list.sqlite3", 10)
+    with Server(Recorder()) as server:
+        env = {**server.env, "SMTP_PER_CONNECTION": "4", "SMTP_RATE": "20"}
+        summary = sending.send_all(db, edition, KEY.encode(), smtp_settings(env), FAST)
+    assert (summary.sent, summary.connections) == (10, 3)
+    times = server.recorder.times  # as the server saw them: 10 messages at most 20 a second
+    assert times[-1] - times[0] >= 9 / 20 - 0.01
+    with pytest.raises(SendRefused) as err:
+        smtp_settings({**env, "SMTP_RATE": "fast"})
+    assert str(err.value) == "SMTP_RATE is 'fast' (set it to a number of messages, 0 for no limit)"
+
+
+# For any interleaving: nobody who left before their message's send began receives it.
+
+PEOPLE = 6
+
+
+@pytest.fixture(scope="module")
+def sink():
+    with Server(Recorder()) as server:
+        yield server
+
+
+@settings(max_examples=25, deadline=None)
+@given(initial=st.lists(st.sampled_from(subscribers.STATUSES), min_size=PEOPLE,
+                        max_size=PEOPLE),
+       events=st.lists(st.tuples(st.integers(0, PEOPLE), st.sampled_from(("unsubscribed",
+                                                                          "bounced")),
+                                 st.integers(0, PEOPLE - 1)), max_size=10))
+def test_nobody_who_left_before_their_send_began_receives_it(sendable, sink, initial, events):
+    import tempfile
+
+    out, source = sendable
+    edition = load_edition(out, "gut-brain-axis", source / "site.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = make_list_at(str(Path(tmp) / "list.sqlite3"), PEOPLE)
+        other = subscribers.connect(db)  # the service or mailbox reader: another connection
+        for i, status in enumerate(initial):
+            subscribers.set_status(other, f"reader{i}@example.org", status)
+        log: list[tuple[str, str]] = []
+
+        def apply(step: int) -> None:
+            for at, status, who in events:
+                if at == step:
+                    address = f"reader{who}@example.org"
+                    if subscribers.opt_out(other, address, status, "test"):
+                        log.append(("left", address))
+
+        def on_rcpt(address: str) -> None:
+            log.append(("rcpt", address))
+            apply(len([e for e in log if e[0] == "rcpt"]))
+
+        rec = sink.recorder
+        rec.accepted.clear()
+        rec.on_rcpt = on_rcpt
+        apply(0)
+        sending.send_all(db, edition, KEY.encode(), smtp_settings(sink.env), FAST)
+        other.close()
+    for address in rec.per_recipient():
+        assert ("left", address) not in log[:log.index(("rcpt", address))]
+        assert initial[int(address.removeprefix("reader").split("@")[0])] == "subscribed"
+    assert len(rec.accepted) == len(set(rec.per_recipient()))

@@ -1,0 +1,93 @@
+"""The store on SQLite and on a real PostgreSQL: one code path, migrations, statuses, ledger."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli
+from sqlalchemy import text
+
+from channels.distribution import ledger
+from channels.distribution import store as subscribers
+from channels.distribution.database import exclusive
+from channels.distribution.schema import MIGRATIONS
+from channels.errors import SendRefused
+
+
+def _import(db: str, tmp_path, rows: str) -> subscribers.Store:
+    csv = tmp_path / "list.csv"
+    csv.write_text("email,name,consent_date\n" + rows)
+    store = subscribers.connect(db)
+    subscribers.import_csv(store, csv)
+    return store
+
+
+def test_import_statuses_and_counts_are_the_same_on_both_engines(any_db, tmp_path):
+    store = _import(any_db, tmp_path, "A@Example.org,A,2026-01-01\nb@example.org,B,2026-01-02\n"
+                                      "c@example.org,C,2026-01-03\n")
+    assert subscribers.set_status(store, "a@EXAMPLE.org", "unsubscribed")
+    assert subscribers.opt_out(store, "b@example.org", "bounced", "550 5.1.1")
+    # An opt-out is never undone by a bounce, a re-import or another opt-out.
+    assert not subscribers.opt_out(store, "a@example.org", "bounced", "550 5.1.1")
+    store.close()
+    again = _import(any_db, tmp_path, "a@example.org,A again,2026-02-01\n")
+    assert subscribers.counts(again) == {"subscribed": 1, "unsubscribed": 1, "bounced": 1}
+    assert [s.email for s in subscribers.subscribers(again, "subscribed")] == ["c@example.org"]
+    assert subscribers.subscribers(again)[0] == subscribers.Subscriber(
+        "A@example.org", "A again", "unsubscribed", "2026-02-01")
+    again.close()
+
+
+def test_migrations_run_once_and_are_recorded(any_db):
+    subscribers.connect(any_db).close()
+    store = subscribers.connect(any_db)  # a second process opening the same store
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT version, description FROM schema_version")).all()
+    assert rows == [(m.version, m.description) for m in MIGRATIONS]
+    store.close()
+
+
+def test_soft_bounces_count_up_to_the_policy_then_bounce(any_db, tmp_path):
+    store = _import(any_db, tmp_path, "soft@example.org,S,2026-01-01\n")
+    outcomes = [subscribers.soft_bounce(store, "soft@example.org", "452 4.2.2 mailbox full",
+                                        limit=3) for _ in range(3)]
+    assert outcomes == ["subscribed", "subscribed", "bounced"]
+    assert subscribers.soft_bounce(store, "nobody@example.org", "4.2.2") is None
+    store.close()
+
+
+def test_a_claim_is_refused_once_the_address_left_and_a_link_is_used_once(any_db, tmp_path):
+    store = _import(any_db, tmp_path, "a@example.org,A,2026-01-01\nb@example.org,B,2026-01-01\n")
+    assert ledger.claim(store, "c1", "a@example.org", "<m1@x>", "handle-a")
+    assert ledger.use_handle(store, "handle-a") == ("unsubscribed", "a@example.org")
+    assert ledger.use_handle(store, "handle-a") == ("used", "a@example.org")
+    assert ledger.use_handle(store, "never-sent") is None
+    assert not ledger.claim(store, "c2", "a@example.org", "<m2@x>", "handle-a2")
+    assert ledger.states(store, "c2") == {}
+    store.close()
+
+
+def test_two_sends_on_one_postgresql_store_at_once_are_refused(pg_url):
+    store, other = subscribers.connect(pg_url), subscribers.connect(pg_url)
+    with exclusive(store), pytest.raises(SendRefused) as err, exclusive(other):
+        pass
+    assert str(err.value) == (f"{store.name}: another 'publish send' is using this "
+                              "subscriber store (wait for it to finish, then run again)")
+    with exclusive(other):  # released when the first send ended
+        pass
+    store.close()
+    other.close()
+
+
+def test_a_store_that_cannot_be_opened_is_one_line_without_a_password(tmp_path):
+    result = run_cli("subscribers", "--db", "nosuchdb://u:secret@host/x", "count")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("publish: error: nosuchdb://u:***@host/x: is not a database "
+                                 "URL this program can open: ")
+    assert result.err.count("\n") == 1
+    closed = "postgresql+psycopg://pmh:secret@127.0.0.1:1/list"
+    result = run_cli("subscribers", "--db", closed, "count")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert result.err.startswith("publish: error: postgresql+psycopg://pmh:***@127.0.0.1:1/list: "
+                                 "cannot open the subscriber store: ")
+    assert result.err.endswith("(pass --db with a writable SQLite file or a postgresql+psycopg:// "
+                               "URL, or set PUBLISH_DB)\n")
