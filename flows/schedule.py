@@ -23,7 +23,7 @@ DEPLOYMENT = "send/send"
 @flow(name="send", log_prints=False)
 def send_later(out_dir: str, slug: str, site_file: str, db: str, campaign: str = ""):  # type: ignore[no-untyped-def]
     """The send flow with plain parameters, as a deployment stores them; same checks, same run."""
-    return send.fn(SendRequest(Path(out_dir), slug, Path(site_file), Path(db), campaign))
+    return send.fn(SendRequest(Path(out_dir), slug, Path(site_file), db, campaign))
 
 
 def require_server() -> str:
@@ -44,7 +44,7 @@ def schedule_send(request: SendRequest, at: dt.datetime) -> UUID:
 
     require_server()
     parameters = {"out_dir": str(request.out_dir.resolve()), "slug": request.slug,
-                  "site_file": str(request.site_file.resolve()), "db": str(request.db.resolve()),
+                  "site_file": str(request.site_file.resolve()), "db": _absolute(request.db),
                   "campaign": request.campaign}
     try:
         run = run_deployment(DEPLOYMENT, parameters=parameters, scheduled_time=at, timeout=0,
@@ -54,6 +54,11 @@ def schedule_send(request: SendRequest, at: dt.datetime) -> UUID:
         raise SendRefused(f"no '{DEPLOYMENT}' deployment on {require_server()} (start "
                           "'publish schedule serve' once, and keep it running)") from None
     return run.id
+
+
+def _absolute(db: str) -> str:
+    """A store path made absolute for the worker that runs later; a database URL as it is."""
+    return db if "://" in db else str(Path(db).resolve())
 
 
 def scheduled_runs() -> list[tuple[str, str, str, str]]:
