@@ -1,7 +1,9 @@
 """Every kind of failure through the real ``publish`` command, as a user runs it: one line.
 
 Each runs in a subprocess, so stderr holds everything the user would see, Prefect's own
-log handlers included (an in-process run cannot capture those).
+log handlers included (an in-process run cannot capture those). The runs inside a flow
+share one Prefect server (three temporary servers starting at once time out on a busy
+machine); the temporary server's own failure to start has its test.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED, SOURCE, TEMPLATES
-from smtp_server import Faults, Recorder, Server
+from smtp_server import Faults, Recorder, Server, free_port
 
 CHILD_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_LOGGING",))}
 
@@ -52,14 +57,42 @@ def test_a_prefect_server_that_does_not_start_in_time_is_one_line(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
-    """The three failures that happen inside a Prefect flow, run at once (each starts Prefect)."""
+def prefect_api(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """One Prefect server for the runs below, so they need not each start a temporary one."""
+    env = {**CHILD_ENV, "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home"))}
+    url = f"http://127.0.0.1:{free_port()}/api"
+    port = url.rsplit(":", 1)[1].removesuffix("/api")
+    server = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start",
+                               "--host", "127.0.0.1", "--port", port], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 600
+        while not _answers(f"{url}/health"):
+            assert server.poll() is None and time.monotonic() < deadline, "no Prefect server"
+            time.sleep(1)
+        yield {"PREFECT_API_URL": url}
+    finally:
+        server.terminate()
+        server.wait(60)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, prefect_api) -> dict[str, subprocess.CompletedProcess]:
+    """The three failures that happen inside a Prefect flow, run at once."""
     base = tmp_path_factory.mktemp("failures")
     commands = {"refused": refused_render(base), "too-long": too_long_render(base)}
     out, source = sendable(base)
     to = "nobody@example.org"
     with Server(Recorder(Faults(rcpt_550={to}))) as server:
-        env = {**server.env, "PUBLISH_SIGNING_KEY": "k" * 32}
+        env = {**server.env, "PUBLISH_SIGNING_KEY": "k" * 32, **prefect_api}
         commands["send"] = ["send", "gut-brain-axis", "--to", to, "--out", out,
                             "--source-dir", source, "--db", base / "list.sqlite3"]
         children = {name: subprocess.Popen(
