@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from flows.cli import check, preview, render, send, subscribers
+    from flows.cli import check, preview, render, send, server, subscribers
 
     parser = _Parser(
         prog="publish", description="Publish patient-education articles to every channel."
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks and Prefect logs")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Adding a command: one module in flows/cli/ with ``register(subparsers)``, one entry here.
-    for command in (render, check, preview, send, subscribers):
+    for command in (render, check, preview, send, subscribers, server):
         command.register(commands)
     return parser
 

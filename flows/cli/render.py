@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     # Gather first: every input is loaded and validated once, before Prefect starts, so
     # bad input never reaches output/.
     plan = gather(project, paths, channels, args.out, force=args.force)
+    from flows.server import use_server
+
+    use_server()  # before Prefect is imported: the reusable local server (README "Speed")
     from flows.publish import publish, runner
 
     publish.with_options(task_runner=runner(args.workers, len(plan.jobs)))(
