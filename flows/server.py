@@ -26,7 +26,7 @@ from pathlib import Path
 from channels.errors import InputError
 
 HOST = "127.0.0.1"
-START_TIMEOUT_S = 120
+START_TIMEOUT_S = 300  # a busy 2-core machine took over 120 s
 EMBEDDED = "embedded"  # PUBLISH_SERVER=embedded: Prefect's per-process server, as in the tests
 
 
