@@ -32,8 +32,8 @@ def env(tmp_path_factory):
     try:
         environ["PREFECT_API_URL"] = server.ensure().api_url
         yield environ
-        server.stop()
     finally:
+        server.stop()  # also when it never became healthy: no server left behind
         os.environ.pop("PUBLISH_SERVER_DIR")
         if saved is not None:
             os.environ["PUBLISH_SERVER_DIR"] = saved
