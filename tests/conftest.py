@@ -24,7 +24,9 @@ SEED = SOURCE / "gut-brain-axis.md"
 for key, value in {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
                    "PREFECT_LOGGING_LEVEL": "WARNING",
-                   "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore"}.items():
+                   "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+                   # The suite keeps Prefect's embedded server, not the reusable local one.
+                   "PUBLISH_SERVER": "embedded"}.items():
     os.environ.setdefault(key, value)
 # Each checkout keeps its own Prefect database, so parallel test runs never share one.
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))

@@ -124,7 +124,8 @@ def _png(page: pdfium.PdfPage) -> bytes:
     out = io.BytesIO()
     # 64 colours keep antialiased text and the brand colours; the file is a third the size.
     palette = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
-    palette.save(out, format="PNG", optimize=True)
+    # zlib level 6, not optimize=True (level 9 and a filter search): 3× faster, ~1% larger.
+    palette.save(out, format="PNG", compress_level=6)
     return out.getvalue()
 
 

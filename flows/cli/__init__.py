@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         render,
         schedule,
         send,
+        server,
         subscribers,
         unsubscribe,
     )
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     # Adding a command: one module in flows/cli/ with ``register(subparsers)``, one entry here.
     for command in (render, check, preview, send, subscribers, unsubscribe, mailbox, new, doctor,
-                    approve, approvals, log, schedule):
+                    approve, approvals, log, schedule, server):
         command.register(commands)
     return parser
 
