@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import regex
-from twitter_text import extract_urls_with_indices, parse_tweet
-from twitter_text.config import config as twitter_config
+from twitter_text import extract_urls_with_indices
 
 from channels.rules import PlatformRule
+from channels.social import twitter
 
-# twitter-text-parser's bundled v3 config lacks the flag its parser reads; v3 means "on".
-_X_CONFIG = dict(twitter_config["version3"], emoji_parsing_enabled=True)
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
 _HASHTAG = regex.compile(r"(?<![\w#&/])#(\w*[^\W\d]\w*)")
 _X_INVALID = ("\ufffe", "\ufeff", "\uffff")
@@ -65,11 +62,11 @@ def utf16_units(text: str) -> int:
 
 def x_length(text: str) -> int:
     """twitter-text weighted length under config v3 (URLs 23, emoji 2, CJK 2), after NFC."""
-    return parse_tweet(unicodedata.normalize("NFC", text), _X_CONFIG).weightedLength
+    return twitter.parse(text)[0]
 
 
 def x_valid(text: str) -> bool:
-    return parse_tweet(unicodedata.normalize("NFC", text), _X_CONFIG).valid
+    return twitter.parse(text)[1]
 
 
 def links(text: str, bare_domains: bool = True) -> list[Link]:
