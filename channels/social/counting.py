@@ -132,23 +132,6 @@ def fits(rule: PlatformRule, text: str, content_warning: str = "") -> bool:
     return not overflows(rule, text, content_warning)
 
 
-def bluesky_facets(text: str) -> list[dict]:
-    """Rich-text facets (UTF-8 byte offsets) that make links and tags clickable on Bluesky."""
-    facets = [_facet(text, link.start, link.end,
-                     {"$type": "app.bsky.richtext.facet#link", "uri": link.uri})
-              for link in links(text)]
-    for match in _HASHTAG.finditer(text):
-        facets.append(_facet(text, match.start(), match.end(),
-                             {"$type": "app.bsky.richtext.facet#tag", "tag": match.group(1)}))
-    return sorted(facets, key=lambda f: f["index"]["byteStart"])
-
-
-def _facet(text: str, start: int, end: int, feature: dict) -> dict:
-    byte_start = utf8_bytes(text[:start])
-    return {"index": {"byteStart": byte_start, "byteEnd": byte_start + utf8_bytes(text[start:end])},
-            "features": [feature]}
-
-
 LINKEDIN_RESERVED = frozenset("\\|{}@[]()<>#*_~")
 
 

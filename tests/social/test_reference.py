@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from reference import reference  # noqa: F401  (the session's node process)
 from strings import BREAKS, NEWER, SYMBOLS, posts
 
-from channels.social import counting
+from channels.social import bluesky, counting
 
 MANY = settings(max_examples=1500, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -16,7 +16,7 @@ MANY = settings(max_examples=1500, deadline=None, derandomize=True,
 def _bluesky_facets(text: str) -> list[dict]:
     """Our link and tag facets as ``detectFacets`` would find them in ``text``."""
     return [{"index": f["index"], "features": f["features"]}
-            for f in counting.bluesky_facets(text)]
+            for f in bluesky.facets(text)]
 
 
 def _detected(answer: dict) -> list[dict]:
