@@ -193,4 +193,6 @@ def _tags(rule: PlatformRule, article: Article, authored: str) -> str:
 
 
 def _hashtag(tag: str) -> str:
-    return "#" + "".join(word.capitalize() for word in re.split(r"[^A-Za-z0-9]+", tag) if word)
+    # Only the first letter is raised: an acronym (TMS, ADHD) keeps its case.
+    return "#" + "".join(word[:1].upper() + word[1:]
+                         for word in re.split(r"[^A-Za-z0-9]+", tag) if word)

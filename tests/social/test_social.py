@@ -251,3 +251,10 @@ def test_gate_refuses_a_csv_row_without_the_disclaimer(seed, rendered):
     result = check_channel(seed, _drop(rendered["social"], "social.csv", strip_csv))
     missing = {part for f in result.checks for part in f.missing_in}
     assert missing == {"x (social.csv)"}
+
+
+def test_hashtags_keep_acronyms_in_capitals():
+    from channels.social.posts import _hashtag
+
+    assert [_hashtag(t) for t in ("TMS", "mental-health", "ADHD-care", "gut_health")] == [
+        "#TMS", "#MentalHealth", "#ADHDCare", "#GutHealth"]
