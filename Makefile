@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VNU    := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+SOCIAL := .cache/social-ref/node_modules/.installed-twitter-text-3.1.0-atproto-api-0.21.0
 # No telemetry, no analytics: nothing leaves this machine at run time.
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -35,8 +36,15 @@ $(VNU):
 	@command -v npm >/dev/null || { echo "npm not found: tests/test_validator.py needs it (see system-packages.txt)"; exit 1; }
 	@npm install --prefix .cache/vnu --no-audit --no-fund --silent vnu-jar@26
 
+# The platforms' reference code for tests/social/test_reference.py (the oracle; pinned).
+$(SOCIAL):
+	@command -v npm >/dev/null || { echo "npm not found: tests/social needs it (see system-packages.txt)"; exit 1; }
+	@npm install --prefix .cache/social-ref --no-audit --no-fund --silent \
+	  twitter-text@3.1.0 @atproto/api@0.21.0
+	@touch $@
+
 test: system-test
-	@$(MAKE) -s --no-print-directory $(STAMP) $(VNU)
+	@$(MAKE) -s --no-print-directory $(STAMP) $(VNU) $(SOCIAL)
 	@$(BIN)/python -m pytest
 
 bench: $(STAMP)

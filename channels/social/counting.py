@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import regex
-from twitter_text import extract_urls_with_indices, parse_tweet
-from twitter_text.config import config as twitter_config
+from twitter_text import extract_urls_with_indices
 
 from channels.rules import PlatformRule
+from channels.social import twitter
 
-# twitter-text-parser's bundled v3 config lacks the flag its parser reads; v3 means "on".
-_X_CONFIG = dict(twitter_config["version3"], emoji_parsing_enabled=True)
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
 _HASHTAG = regex.compile(r"(?<![\w#&/])#(\w*[^\W\d]\w*)")
 _X_INVALID = ("\ufffe", "\ufeff", "\uffff")
@@ -65,11 +62,11 @@ def utf16_units(text: str) -> int:
 
 def x_length(text: str) -> int:
     """twitter-text weighted length under config v3 (URLs 23, emoji 2, CJK 2), after NFC."""
-    return parse_tweet(unicodedata.normalize("NFC", text), _X_CONFIG).weightedLength
+    return twitter.parse(text)[0]
 
 
 def x_valid(text: str) -> bool:
-    return parse_tweet(unicodedata.normalize("NFC", text), _X_CONFIG).valid
+    return twitter.parse(text)[1]
 
 
 def links(text: str, bare_domains: bool = True) -> list[Link]:
@@ -133,23 +130,6 @@ def fits(rule: PlatformRule, text: str, content_warning: str = "") -> bool:
     if rule.counting == "twitter" and not x_valid(text):
         return False
     return not overflows(rule, text, content_warning)
-
-
-def bluesky_facets(text: str) -> list[dict]:
-    """Rich-text facets (UTF-8 byte offsets) that make links and tags clickable on Bluesky."""
-    facets = [_facet(text, link.start, link.end,
-                     {"$type": "app.bsky.richtext.facet#link", "uri": link.uri})
-              for link in links(text)]
-    for match in _HASHTAG.finditer(text):
-        facets.append(_facet(text, match.start(), match.end(),
-                             {"$type": "app.bsky.richtext.facet#tag", "tag": match.group(1)}))
-    return sorted(facets, key=lambda f: f["index"]["byteStart"])
-
-
-def _facet(text: str, start: int, end: int, feature: dict) -> dict:
-    byte_start = utf8_bytes(text[:start])
-    return {"index": {"byteStart": byte_start, "byteEnd": byte_start + utf8_bytes(text[start:end])},
-            "features": [feature]}
 
 
 LINKEDIN_RESERVED = frozenset("\\|{}@[]()<>#*_~")

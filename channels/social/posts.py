@@ -9,18 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer
 from channels.errors import ContentTooLong
 from channels.rules import PlatformRule
+from channels.social import bluesky
 from channels.social.counting import (
-    bluesky_facets,
     fits,
     graphemes,
     hashtags,
     length,
     linkedin_escape,
+    links,
     overflows,
     utf8_bytes,
 )
@@ -60,13 +62,14 @@ class Post:
 def compose(rule: PlatformRule, article: Article, required: tuple[Disclaimer, ...]) -> Post:
     """The post for one platform; ``ContentTooLong`` if even the shortest layout does not fit."""
     link = _link(rule, article)
+    shown = _display(rule, link)
     disclaimer = " ".join(d.short for d in required)
     warning = CONTENT_WARNING if rule.content_warning else ""
     authored = article.authored_post(rule.name)
     candidates = [authored] if authored else _derived(article)
     tags = _tags(rule, article, authored or "")
     # Hashtags are the first thing to go; the disclaimer and the link never are.
-    layouts = [_layout(rule, c, link, disclaimer, t) for c in candidates for t in (tags, "")]
+    layouts = [_layout(rule, c, shown, disclaimer, t) for c in candidates for t in (tags, "")]
     text = next((t for t in layouts if fits(rule, t, warning)), None)
     if text is None:
         raise _too_long(rule, article, layouts[-1], warning, authored is not None)
@@ -75,7 +78,8 @@ def compose(rule: PlatformRule, article: Article, required: tuple[Disclaimer, ..
         link if rule.links_clickable else article.url, rule.see_more, rule.source, rule.checked,
         content_warning=warning,
         utf8_bytes=utf8_bytes(text) if rule.max_bytes else None,
-        facets=tuple(bluesky_facets(text)) if rule.link_facets else (),
+        facets=_facets(text, {shown: link} | _disclaimer_links(disclaimer))
+        if rule.link_facets else (),
         api_text=linkedin_escape(text) if rule.escaped else "",
     )
 
@@ -145,6 +149,33 @@ def _opener(rule: PlatformRule, text: str, disclaimer: str) -> tuple[str, str]:
     return "", text
 
 
+def _display(rule: PlatformRule, link: str) -> str:
+    """The link as the post shows it: where a facet carries the target, a short address."""
+    if not rule.link_facets:
+        return link
+    parts = urlsplit(link)
+    return (parts.hostname or "").removeprefix("www.") + parts.path.rstrip("/")
+
+
+def _disclaimer_links(disclaimer: str) -> dict[str, str]:
+    return {link.text: link.uri for link in links(disclaimer)}
+
+
+def _facets(text: str, targets: dict[str, str]) -> tuple[dict, ...]:
+    """Bluesky's own facets, each link opening its target; every target's text linked.
+
+    ``detectFacets`` skips a domain starting with a digit (988lifeline.org), so such a
+    link of ours gets its facet here, exactly over its text.
+    """
+    found = bluesky.facets(text, {f"https://{shown}": uri for shown, uri in targets.items()})
+    uris = {f["features"][0].get("uri") for f in found}
+    for shown, uri in targets.items():
+        start = text.find(shown)
+        if uri not in uris and start >= 0:
+            found.append(bluesky.link(text, start, start + len(shown), uri))
+    return tuple(sorted(found, key=lambda f: f["index"]["byteStart"]))
+
+
 def _link(rule: PlatformRule, article: Article) -> str:
     if not rule.links_clickable:
         return "Link in bio."
@@ -162,4 +193,6 @@ def _tags(rule: PlatformRule, article: Article, authored: str) -> str:
 
 
 def _hashtag(tag: str) -> str:
-    return "#" + "".join(word.capitalize() for word in re.split(r"[^A-Za-z0-9]+", tag) if word)
+    # Only the first letter is raised: an acronym (TMS, ADHD) keeps its case.
+    return "#" + "".join(word[:1].upper() + word[1:]
+                         for word in re.split(r"[^A-Za-z0-9]+", tag) if word)

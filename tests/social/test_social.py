@@ -8,10 +8,12 @@ import io
 import json
 import re
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import render_args, run_cli, snapshot
 from PIL import Image
+from reference import reference  # noqa: F401  (the session's node process)
 
 from channels.base import Rendered
 from channels.errors import ContentTooLong
@@ -47,19 +49,43 @@ def test_every_seed_post_carries_the_disclaimers_before_the_cut_and_the_link(pos
     if rule.links_clickable:
         link = (f"{seed.article.url}?utm_source={rule.name}&utm_medium=social"
                 f"&utm_campaign={seed.article.slug}")
-        assert link in text and posts[rule.name]["link"] == link
+        shown = "pacificmindhealth.com/gut-brain-axis" if rule.link_facets else link
+        assert shown in text and posts[rule.name]["link"] == link
     else:
         assert "Link in bio." in text and "http" not in text
 
 
-def test_bluesky_link_is_clickable_through_a_byte_offset_facet(posts):
+def test_bluesky_shows_a_short_address_whose_facet_opens_the_tracked_link(posts, seed):
     post = posts["bluesky"]
     raw = post["text"].encode("utf-8")
-    links = {f["features"][0]["uri"]: raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode()
+    links = {raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode(): f["features"][0]["uri"]
              for f in post["facets"] if f["features"][0]["$type"].endswith("#link")}
-    assert links[post["link"]] == post["link"]
-    assert links["https://988lifeline.org"] == "988lifeline.org"
+    assert links == {"pacificmindhealth.com/gut-brain-axis": post["link"],
+                     "988lifeline.org": "https://988lifeline.org"}
+    assert post["link"].startswith(seed.article.url + "?utm_source=bluesky&")
+    assert "utm_source" not in post["text"]
     assert post["utf8_bytes"] == len(raw) <= 3000
+
+
+def test_bluesky_facets_are_those_atproto_detects_on_the_published_post(posts, reference):  # noqa: F811,E501
+    """Every facet @atproto/api finds is ours, at the same bytes, opening the same page."""
+    post = posts["bluesky"]
+    ours = {(f["index"]["byteStart"], f["index"]["byteEnd"]): f["features"][0]
+            for f in post["facets"]}
+    detected = reference.bluesky(post["text"])["facets"]
+    assert detected
+    for facet in detected:
+        feature = ours[(facet["index"]["byteStart"], facet["index"]["byteEnd"])]
+        expected = facet["features"][0]
+        if "uri" in expected:  # the shown address, tracked: same host and path
+            shown = urlsplit(expected["uri"])
+            target = urlsplit(feature["uri"])
+            assert (target.hostname.removeprefix("www."), target.path.rstrip("/")) == (
+                shown.hostname, shown.path)
+        else:
+            assert feature == expected
+    # One more of ours: the crisis line, which detectFacets skips (it starts with a digit).
+    assert len(ours) == len(detected) + 1
 
 
 def test_mastodon_post_has_a_content_warning_that_counts(posts):
@@ -225,3 +251,10 @@ def test_gate_refuses_a_csv_row_without_the_disclaimer(seed, rendered):
     result = check_channel(seed, _drop(rendered["social"], "social.csv", strip_csv))
     missing = {part for f in result.checks for part in f.missing_in}
     assert missing == {"x (social.csv)"}
+
+
+def test_hashtags_keep_acronyms_in_capitals():
+    from channels.social.posts import _hashtag
+
+    assert [_hashtag(t) for t in ("TMS", "mental-health", "ADHD-care", "gut_health")] == [
+        "#TMS", "#MentalHealth", "#ADHDCare", "#GutHealth"]
