@@ -72,6 +72,8 @@ class Channel:
     opens: ClassVar[str]
     # How a lone output of this channel may be named for ``publish check`` (in messages).
     lone: ClassVar[tuple[str, ...]] = ()
+    # Files a lone output is never checked without (a page's stylesheet).
+    context_files: ClassVar[tuple[str, ...]] = ()
 
     def render(self, article: Article, context: Context) -> Rendered:
         raise NotImplementedError

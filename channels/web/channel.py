@@ -23,6 +23,7 @@ class WebPage(Channel):
     files = (FILE, STYLESHEET)
     opens = FILE
     lone = (".html",)
+    context_files = (STYLESHEET,)
 
     def render(self, article: Article, context: Context) -> Rendered:
         required = context.required_for(self.name)
