@@ -8,6 +8,7 @@ article found by the manifest's ``source_sha256`` (or slug) among the source fil
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +17,10 @@ from channels.base import Rendered
 from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer, Policy
 from channels.errors import InputError
-from channels.gate.match import check
 from channels.pipeline.manifest import NAME as MANIFEST
 from channels.pipeline.manifest import manifest_problems
 from channels.pipeline.sources import find_article
+from channels.pipeline.steps import witnesses
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ def check_outputs(outputs: Outputs, policy: Policy, source_dir: Path) -> dict[st
     article = find_article(outputs.where, source_dir, policy)
     channels: dict[str, object] = {}
     for channel, files in sorted(outputs.by_channel.items()):
-        expectations = registry.get(channel).expectations(required(article, channel, policy))
-        checks = check(channel, read[channel], expectations)
+        checks = witnesses(Rendered(channel, files), read[channel],
+                           required(article, channel, policy), _shared(outputs.where))
         channels[channel] = {
             "passed": all(c.passed for c in checks),
             "files": [name for name, _ in files],
@@ -129,6 +130,16 @@ def check_outputs(outputs: Outputs, policy: Policy, source_dir: Path) -> dict[st
         "passed": all(c["passed"] for c in channels.values()),  # type: ignore[index]
         "manifest": _manifest_note(outputs.where),
     }
+
+
+def _shared(folder: Path) -> dict[str, bytes]:
+    """The site's shared files (``assets/...``) beside the article folder, as published."""
+    root = Path(os.path.normpath(folder.absolute() / ".."))
+    assets = root / "assets"
+    if not assets.is_dir():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(assets.rglob("*")) if p.is_file()}
 
 
 def _manifest_note(folder: Path) -> list[str]:
