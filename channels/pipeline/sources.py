@@ -21,12 +21,12 @@ def find_article(folder: Path, source_dir: Path, policy: Policy) -> Article:
     sources = sorted(source_dir.glob("*.md"))
     by_hash = [p for p in sources if hashlib.sha256(p.read_bytes()).hexdigest() == wanted]
     by_slug = [p for p in sources if p.stem == slug]
-    chosen = (by_hash or by_slug or [None])[0]
-    if chosen is None:
+    chosen = [*by_hash, *by_slug]
+    if not chosen:
         raise InputError(str(folder / MANIFEST), f"no article in {source_dir}/ has this "
                          f"output's source (slug '{slug}')",
                          "give --source-dir the folder that holds the article's .md file")
-    return load_article(chosen, load_site(source_dir / "site.yaml"), policy)
+    return load_article(chosen[0], load_site(source_dir / "site.yaml"), policy)
 
 
 def _manifest(folder: Path) -> dict:  # type: ignore[type-arg]

@@ -97,8 +97,8 @@ def test_every_export_and_entry_is_read(seed, rendered, case):
 
 def test_an_emoji_joined_with_zero_width_joiners_is_fine(seed, rendered):
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
-    variant = edit(rendered["social"], "social.json",
-                   on("facebook", "text", lambda t: t.replace(NOT_ADVICE, f"{family} {NOT_ADVICE}")))
+    with_family = on("facebook", "text", lambda t: t.replace(NOT_ADVICE, f"{family} {NOT_ADVICE}"))
+    variant = edit(rendered["social"], "social.json", with_family)
     result = check_channel(seed, variant)
     assert [c.describe() for c in result.checks if not c.passed] == []
 
