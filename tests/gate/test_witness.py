@@ -88,7 +88,7 @@ def test_the_browser_is_started_once_per_process(seed, rendered):
     from channels.gate import browser
 
     views = registry.get("web").views(rendered["web"], site_assets(str(TEMPLATES)))
-    browser.look(views[0], ("x",))
+    browser.look(views[0], ("x", "first"))
     engine = browser._ENGINE
-    browser.look(views[1], ("y",))
+    browser.look(views[1], ("y", "second"))
     assert browser._ENGINE is engine and engine.page is not None
