@@ -113,11 +113,16 @@ class Newsletter(Channel):
 def _message_parts(eml: bytes) -> dict[str, str]:
     message = message_from_bytes(eml, policy=email.policy.default)
     plain = message.get_body(("plain",))
-    rich = message.get_body(("html",))
-    return {
-        "eml text/plain": plain.get_content() if plain else "",  # type: ignore[union-attr]
-        "eml text/html": visible_text(clipped(rich.get_content())) if rich else "",  # type: ignore[union-attr]
-    }
+    parts = {"eml text/plain": plain.get_content() if plain else "",  # type: ignore[union-attr]
+             "eml text/html": ""}
+    # A mail client may show any text/html alternative: each one must carry the disclaimers.
+    riches = [p for p in message.walk() if p.get_content_type() == "text/html"]
+    for number, rich in enumerate(riches, 1):
+        name = "eml text/html" + (f" ({number} of {len(riches)})" if len(riches) > 1 else "")
+        parts[name] = visible_text(clipped(rich.get_content()))  # type: ignore[attr-defined]
+    if len(riches) > 1:
+        del parts["eml text/html"]
+    return parts
 
 
 def _message_html(eml: bytes) -> str:

@@ -1,4 +1,4 @@
-"""The gate reads every social export and every entry; controls and duplicates are refused."""
+"""The gate reads every export and every entry (social posts, newsletter HTML alternatives)."""
 
 from __future__ import annotations
 
@@ -107,3 +107,20 @@ def test_posts_in_another_order_are_fine(seed, rendered):
     result = check_channel(seed, edit(rendered["social"], "social.json",
                                       posts(lambda ps: ps[::-1])))
     assert [c.describe() for c in result.checks if not c.passed] == []
+
+
+def test_a_second_html_alternative_without_the_line_is_refused(seed, rendered):
+    """A client may show either text/html part: each one must carry the disclaimers."""
+    from email import message_from_bytes, policy
+
+    from channels.newsletter.channel import build_message
+
+    html = rendered["email"].file("newsletter.html").decode()
+    text = rendered["email"].file("newsletter.txt").decode()
+    message = build_message(seed.article, seed.context.site, html, text)
+    message.add_alternative("<html><body><p>Hello.</p></body></html>", subtype="html")
+    eml = message_from_bytes(message.as_bytes(), policy=policy.default).as_bytes()
+    result = check_channel(seed, Rendered("email", (("newsletter.eml", eml),)))
+    missing = {p for c in result.checks if not c.passed for p in c.missing_in}
+    assert "eml text/html (2 of 2)" in missing
+    assert "eml text/html (1 of 2)" not in missing
