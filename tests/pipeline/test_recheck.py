@@ -69,28 +69,22 @@ def test_a_lone_pdf_is_checked_against_the_report_next_to_it(outputs):
     assert check(outputs / "handout.pdf").code == 0
 
 
-def test_a_lone_file_without_its_manifest_is_refused_naming_the_folder(outputs, tmp_path):
+@pytest.mark.parametrize("published_as, given_as, message", [
+    ("social.json", "posts.json", "{lone}: no manifest.json here, so the article (and what it "
+     "must carry) is unknown (give the article's output folder, output/<slug>/, as publish "
+     "render wrote it)"),
+    ("index.html", "page.html", "{lone}/page.html: page.css is not beside it, so it cannot be "
+     "seen as a reader sees it (give the folder that holds both, {lone}/ as publish render "
+     "wrote it)"),
+])
+def test_a_lone_file_without_its_context_is_refused_naming_the_folder(
+        outputs, tmp_path, published_as, given_as, message):
     lone = tmp_path / "lone"
     lone.mkdir()
-    (lone / "posts.json").write_bytes((outputs / "social.json").read_bytes())
-    result = check(lone / "posts.json")
+    (lone / given_as).write_bytes((outputs / published_as).read_bytes())
+    result = check(lone / given_as)
     assert result.code == 2
-    assert result.err == (
-        f"publish: error: {lone}: no manifest.json here, so the article (and what it must "
-        "carry) is unknown (give the article's output folder, output/<slug>/, as publish "
-        "render wrote it)\n")
-
-
-def test_a_lone_page_without_its_stylesheet_is_refused(outputs, tmp_path):
-    lone = tmp_path / "lone"
-    lone.mkdir()
-    (lone / "page.html").write_bytes((outputs / "index.html").read_bytes())
-    result = check(lone / "page.html")
-    assert result.code == 2
-    assert result.err == (
-        f"publish: error: {lone / 'page.html'}: page.css is not beside it, so it cannot be "
-        f"seen as a reader sees it (give the folder that holds both, {lone}/ as publish "
-        "render wrote it)\n")
+    assert result.err == f"publish: error: {message.format(lone=lone)}\n"
 
 
 def test_the_required_set_comes_from_the_source_found_by_its_hash(outputs, tmp_path):
