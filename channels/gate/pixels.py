@@ -22,11 +22,18 @@ def ink_problem(shown_png: bytes, hidden_png: bytes, boxes: list[Box]) -> str:
     shown = Image.open(io.BytesIO(shown_png)).convert("RGB")
     hidden = Image.open(io.BytesIO(hidden_png)).convert("RGB")
     mask = ImageChops.difference(shown, hidden).convert("L").point(lambda v: 255 if v > 8 else 0)
-    area, ratios = 0, []
-    for x, y, w, h in boxes:
+    # Every line must be readable: a box of a few glyphs or more (not a lone space).
+    lines = [b for b in boxes if b[2] >= 1.5 * b[3]] or boxes
+    for x, y, w, h in lines:
         box = (int(x), int(y), max(int(x) + 1, round(x + w)), max(int(y) + 1, round(y + h)))
-        area += (box[2] - box[0]) * (box[3] - box[1])
-        ratios += _ratios(shown.crop(box), hidden.crop(box), mask.crop(box))
+        area = (box[2] - box[0]) * (box[3] - box[1])
+        problem = _line_problem(_ratios(shown.crop(box), hidden.crop(box), mask.crop(box)), area)
+        if problem:
+            return problem
+    return ""
+
+
+def _line_problem(ratios: list[float], area: int) -> str:
     if len(ratios) < GATE.pixel_min_ink * area:
         return "no glyphs are painted where it should be (covered, transparent or blank)"
     ratios.sort()

@@ -94,6 +94,31 @@ BAD = [
         "invisible at phone width", views=(PHONE,)),
     web("hidden-in-print", head_css("@media print { .crisis p { color: #fff !important } }"),
         "white on white when printed", views=(PRINT,)),
+    web("first-line", head_css(".crisis p::first-line { color: #fff4f2 }"),
+        "its first line coloured like the box", views=(PHONE,)),
+    web("line-clamp", head_css(".crisis p { display: -webkit-box; -webkit-line-clamp: 1; "
+                               "-webkit-box-orient: vertical; overflow: hidden }"),
+        "clamped to its first line"),
+    web("content-visibility", wrap("content-visibility:hidden"), "never painted"),
+    web("blank-web-font", head_css("@font-face { font-family: Blank; src: local('Nothing'), "
+                                   "url(data:font/woff2;base64,AAAA) } .crisis p { font-family:"
+                                   " Blank; color: transparent }"),
+        "glyphs that paint nothing"),
+    web("inherited-fade", head_css(".disclaimers { opacity: .1 }"), "the section faded"),
+    web("white-on-white-hsl-alpha", head_css(".crisis p { color: hsla(0, 0%, 0%, 0.04) }"),
+        "alpha almost zero"),
+    web("text-indent-em", wrap("text-indent:-200em;overflow:hidden"),
+        "pushed out of its box by an em indent"),
+    web("zero-width-box", wrap("width:0;overflow:hidden;white-space:nowrap"),
+        "a zero-width box"),
+    web("shadow-only", head_css(".crisis p { color: transparent; text-shadow: 0 0 40px #eee }"),
+        "only a faint glow painted"),
+    web("image-over", cover("inset:0;background:linear-gradient(#fff4f2,#fff4f2)"),
+        "a gradient box painted over"),
+    web("fixed-banner-over", head_css(".crisis { position: fixed; top: 0; left: 0 } "
+                                      "main::after { content: ''; position: fixed; inset: 0; "
+                                      "background: #fff; z-index: 9 }"),
+        "a fixed full-screen layer over it"),
     mail("dark-mode-only", head_css("@media (prefers-color-scheme: dark) { .crisis, .crisis * "
                                     "{ color: #fff4f2 !important } }"),
          "vanishes in dark mode", views=(DARK,)),
@@ -123,6 +148,19 @@ HARMLESS = [
     mail("outlook-wrapper", block(lambda b: f"<!--[if mso]><table><tr><td><![endif]-->{b}"
                                            "<!--[if mso]></td></tr></table><![endif]-->"),
          "an Outlook-only wrapper table", bad=False, views=(OUTLOOK, GMAIL)),
+    web("bigger", head_css(".crisis p { font-size: 1.4rem; line-height: 1.6 }"),
+        "bigger text", bad=False, views=(PHONE,)),
+    web("centered", head_css(".crisis p { text-align: center }"), "centred", bad=False),
+    web("link-inside", block(lambda b: b.replace("Call or text 988",
+                                                 '<a href="tel:988">Call or text 988</a>')),
+        "part of it is a link", bad=False),
+    web("bold-inside", block(lambda b: b.replace("free and confidential",
+                                                 "<strong>free and confidential</strong>")),
+        "part of it in bold", bad=False, views=(PHONE,)),
+    web("soft-hyphens", block(lambda b: b.replace("confidential", "confi&shy;dential")),
+        "soft hyphens are invisible", bad=False, views=(PHONE,)),
+    web("hsl-dark-ink", head_css(".crisis p { color: hsl(210 40% 15%) }"),
+        "dark HSL ink on the light box", bad=False),
     mail("dark-mode-readable", head_css("@media (prefers-color-scheme: dark) { .crisis, "
                                         ".crisis * { background: #111 !important; "
                                         "color: #eee !important } }"),
