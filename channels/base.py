@@ -16,9 +16,10 @@ from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer, Policy
 from channels.content.markdown import Body
 from channels.content.site import Site
+from channels.gate.browser import View
 from channels.gate.expectations import Expectation
 
-__all__ = ["Channel", "Context", "Expectation", "Rendered", "SiteInputs"]
+__all__ = ["Channel", "Context", "Expectation", "Rendered", "SiteInputs", "View"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Channel:
     opens: ClassVar[str]
     # How a lone output of this channel may be named for ``publish check`` (in messages).
     lone: ClassVar[tuple[str, ...]] = ()
+    # Files a lone output is never checked without (a page's stylesheet).
+    context_files: ClassVar[tuple[str, ...]] = ()
 
     def render(self, article: Article, context: Context) -> Rendered:
         raise NotImplementedError
@@ -82,6 +85,13 @@ class Channel:
 
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
         raise NotImplementedError
+
+    def views(self, rendered: Rendered, shared: dict[str, bytes]) -> tuple[View, ...]:
+        """How readers see the output in a browser, for the pixel witness (none: no HTML).
+
+        ``shared``: the site's shared files (``assets/...``) the output links to.
+        """
+        return ()
 
     def recognize(self, path: Path, data: bytes) -> str | None:
         """The published name of a lone file given to ``publish check`` under another name

@@ -110,6 +110,12 @@ class GateRules:
     pdf_min_contrast: float = 4.5  # WCAG 2.2 SC 1.4.3 (AA, normal text), against white paper
     html_min_font_px: float = 9  # smaller nobody reads (x-small is 10 px)
     html_min_contrast: float = 1.5  # below it text is coloured like its background
+    # The pixel witness (Chromium screenshots, PDFium renders): the 90th percentile of the
+    # glyphs' ink pixels against the pixels behind them must reach this (WCAG 2.2 SC 1.4.3
+    # asks 4.5:1 of text colours; anti-aliased edges lower the pixel ratio).
+    pixel_min_contrast: float = 3.0
+    pixel_min_ink: float = 0.03  # share of the text's boxes the glyphs must cover
+    html_min_advance_px: float = 2.5  # average width of a character box (squeezed text)
     source: str = "FTC clear and conspicuous; WCAG 2.2 SC 1.4.3; checked 2026-11"
 
 

@@ -36,7 +36,6 @@ class Policy:
     by_tag: dict[str, tuple[str, ...]]
     article_adds_to: tuple[str, ...]
     channels: tuple[str, ...]  # the registered channels the policy was checked against
-    lone_file_tags: tuple[str, ...] = ()  # assumed for a lone output without its record
     path: str = "source/disclaimers.yaml"
 
     def get(self, disclaimer_id: str) -> Disclaimer:
@@ -83,7 +82,6 @@ def load_policy(path: Path, channels: tuple[str, ...]) -> Policy:
         ids.read("policy.article_adds_to", policy.get("article_adds_to", list(channels)),
                  channels),
         channels,
-        tuple(str(t).casefold() for t in policy.get("lone_file_tags") or ()),
         name,
     )
 

@@ -41,6 +41,9 @@ class _Frame:
     background: tuple[float, float, float]
     in_main: bool
     closed: bool = False  # a <details> without ``open``: only its <summary> shows
+    # Inherited, and a child may set them back: ``visibility`` and the font size.
+    unseen: bool = False
+    font_px: float = 16.0
 
 
 def visible_text(html: str, region: str | None = None, css: str = "") -> str:
@@ -92,7 +95,9 @@ def hiding_media_rules(css: str) -> str:
             if inner.type != "qualified-rule":
                 continue
             declarations = tinycss2.serialize(inner.content)
-            if _hides({}, _style({"style": declarations})):
+            style = _style({"style": declarations})
+            small = _font_px(style, 16) < GATE.html_min_font_px
+            if _hides({}, style) or _unseen(style, False) or small:
                 hiding.append(f"{tinycss2.serialize(inner.prelude)} {{ {declarations} }}")
     return "\n".join(hiding)
 
@@ -107,18 +112,31 @@ def _hides(attrs: dict[str, str | None], style: dict[str, str]) -> bool:
         return True
     if style.get("display", "").startswith("none"):
         return True
-    if style.get("visibility", "").startswith(("hidden", "collapse")):
-        return True
     if _number(style.get("opacity")) == 0 or _transparent(style.get("color", "")):
-        return True
-    size = _size_px(style.get("font-size", ""))
-    if size is not None and size < GATE.html_min_font_px:
         return True
     if _moved_away(style):
         return True
     clipped = style.get("overflow", "").startswith(("hidden", "clip"))
     boxes = ("max-height", "height", "width", "max-width")
     return clipped and any(_number(style.get(p)) == 0 for p in boxes)
+
+
+def _unseen(style: dict[str, str], inherited: bool) -> bool:
+    """``visibility`` as inherited, unless this element sets it (a child may show again)."""
+    value = style.get("visibility", "")
+    return value.startswith(("hidden", "collapse")) if value else inherited
+
+
+def _font_px(style: dict[str, str], inherited: float) -> float:
+    """The font size, inherited unless set (``em`` and ``%`` are relative to the parent's)."""
+    value = style.get("font-size", "")
+    match = _PX.match(value)
+    if not match:
+        return inherited
+    number, unit = float(match.group(1)), match.group(2) or "px"
+    if unit in ("em", "%"):
+        return number * inherited / (100 if unit == "%" else 1)
+    return _size_px(value) or 0.0
 
 
 _FAR = -999.0  # px: "off-screen" positioning, as screen-reader-only tricks use
@@ -189,12 +207,14 @@ class _Visible(HTMLParser):
         style = _style(attrs)
         color = _first_colour(style.get("color")) or parent.color
         background = _background(style, attrs) or parent.background
+        unseen, font_px = _unseen(style, parent.unseen), _font_px(style, parent.font_px)
         hidden = (parent.hidden or tag in INVISIBLE_TAGS or _hides(attrs, style)
                   or (parent.closed and tag != "summary")
                   or (tag == "dialog" and "open" not in attrs)
                   or contrast(color, background) < GATE.html_min_contrast)
         frame = _Frame(tag, hidden, color, background, parent.in_main or tag == self.region,
-                       closed=tag == "details" and "open" not in attrs)
+                       closed=tag == "details" and "open" not in attrs, unseen=unseen,
+                       font_px=font_px)
         if tag in BLOCK:
             self.out.append("\n")
         if tag not in VOID:
@@ -215,5 +235,6 @@ class _Visible(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         frame = self.stack[-1]
-        if frame.in_main and not frame.hidden and not frame.closed:
+        seen = not frame.unseen and frame.font_px >= GATE.html_min_font_px
+        if frame.in_main and not frame.hidden and not frame.closed and seen:
             self.out.append(data)

@@ -68,6 +68,7 @@ class Check:
     scope: str
     found_in: tuple[str, ...]
     missing_in: tuple[str, ...]
+    witness: str = "text"  # "text": read back from the bytes; "pixel": as the engine paints it
 
     @property
     def passed(self) -> bool:
@@ -83,7 +84,7 @@ class Check:
             where = ", ".join(self.missing_in) if self.missing_in else "the whole output"
         return (
             f"{self.channel}: the {self.form} '{self.disclaimer}' disclaimer (v{self.version}) "
-            f"is missing from {where}"
+            f"is missing from {where} (the {self.witness} witness)"
         )
 
     def as_dict(self) -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.policy
 import hashlib
+import re
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import css_inline
 
-from channels.base import Channel, Context, Expectation, Rendered
+from channels.base import Channel, Context, Expectation, Rendered, View
 from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer
 from channels.content.markdown import to_plain
@@ -86,6 +87,22 @@ class Newsletter(Channel):
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
         return [Expectation(d, "full", "each") for d in required]
 
+    def views(self, rendered: Rendered, shared: dict[str, bytes]) -> tuple[View, ...]:
+        """Gmail's 600 px column (clipped) in light and dark, and Outlook's branch on its own."""
+        files = dict(rendered.files)
+        html = (files[HTML].decode("utf-8") if HTML in files
+                else _message_html(files[EML]) if EML in files else "")
+        if not html:
+            return ()
+        width = EMAIL.container_px
+        gmail = (("a/gmail.html", clipped(html).encode("utf-8")),)
+        outlook = (("a/outlook.html", outlook_branch(html).encode("utf-8")),)
+        return (View("newsletter at 600 px as Gmail shows it", "a/gmail.html", gmail, width),
+                View("newsletter at 600 px in dark mode", "a/gmail.html", gmail, width,
+                     scheme="dark"),
+                View("newsletter as Outlook shows it", "a/outlook.html", outlook, width,
+                     script=HIDE_MSO))
+
     def recognize(self, path: Path, data: bytes) -> str | None:
         suffix = path.suffix.lower()
         if suffix == ".html":
@@ -96,11 +113,33 @@ class Newsletter(Channel):
 def _message_parts(eml: bytes) -> dict[str, str]:
     message = message_from_bytes(eml, policy=email.policy.default)
     plain = message.get_body(("plain",))
-    rich = message.get_body(("html",))
-    return {
-        "eml text/plain": plain.get_content() if plain else "",  # type: ignore[union-attr]
-        "eml text/html": visible_text(clipped(rich.get_content())) if rich else "",  # type: ignore[union-attr]
-    }
+    parts = {"eml text/plain": plain.get_content() if plain else "",  # type: ignore[union-attr]
+             "eml text/html": ""}
+    # A mail client may show any text/html alternative: each one must carry the disclaimers.
+    riches = [p for p in message.walk() if p.get_content_type() == "text/html"]
+    for number, rich in enumerate(riches, 1):
+        name = "eml text/html" + (f" ({number} of {len(riches)})" if len(riches) > 1 else "")
+        parts[name] = visible_text(clipped(rich.get_content()))  # type: ignore[attr-defined]
+    if len(riches) > 1:
+        del parts["eml text/html"]
+    return parts
+
+
+def _message_html(eml: bytes) -> str:
+    rich = message_from_bytes(eml, policy=email.policy.default).get_body(("html",))
+    return rich.get_content() if rich else ""  # type: ignore[union-attr]
+
+
+_MSO_ONLY = re.compile(r"<!--\[if\s+(?!!)[^\]]*mso[^\]]*\]>(.*?)<!\[endif\]-->", re.S | re.I)
+_NOT_MSO = re.compile(r"<!--\[if\s+!mso\]><!-->(.*?)<!--<!\[endif\]-->", re.S | re.I)
+HIDE_MSO = ("document.querySelectorAll('[style]').forEach(e => { "
+            "if (/mso-hide\\s*:\\s*all/i.test(e.getAttribute('style'))) "
+            "e.style.setProperty('display', 'none', 'important'); })")
+
+
+def outlook_branch(html: str) -> str:
+    """The document Outlook (Word) renders: ``[if mso]`` branches in, ``[if !mso]`` ones out."""
+    return _MSO_ONLY.sub(r"\1", _NOT_MSO.sub("", html))
 
 
 def clipped(html: str) -> str:

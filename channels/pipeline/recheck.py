@@ -1,24 +1,26 @@
 """The gate again, on outputs that already exist (``publish check``): same policy, same matching.
 
 A folder is read as one article's outputs; a lone file is recognised by its channel.
-The required disclaimers come from the ``compliance.json`` next to the files (never
-fewer than the policy's ``always`` list), or, without one, from the policy for an
-article with the policy's ``lone_file_tags``.
+The required disclaimers come from the policy and the article's front matter, the
+article found by the manifest's ``source_sha256`` (or slug) among the source files;
+``compliance.json`` is evidence only, never authority.
 """
 
 from __future__ import annotations
 
-import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from channels import registry
 from channels.base import Rendered
+from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer, Policy
 from channels.errors import InputError
-from channels.gate.match import check
 from channels.pipeline.manifest import NAME as MANIFEST
 from channels.pipeline.manifest import manifest_problems
+from channels.pipeline.sources import find_article
+from channels.pipeline.steps import witnesses
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,12 @@ class Outputs:
 
     where: Path
     by_channel: dict[str, tuple[tuple[str, bytes], ...]]
-    compliance: dict | None  # type: ignore[type-arg]
 
 
 def collect(path: Path) -> list[Outputs]:
     """The outputs at ``path``: a lone file, an article folder, or an output root."""
     if path.is_file():
-        return [_from_files(path.parent, [(_published_name(path), path)])]
+        return [_from_files(path.parent, _with_context(path, _published_name(path)))]
     if not path.is_dir():
         raise InputError(str(path), "no such file or folder", _fix())
     known = _known_names()
@@ -77,18 +78,24 @@ def _from_files(folder: Path, files: list[tuple[str, Path]]) -> Outputs:
     by_channel: dict[str, list[tuple[str, bytes]]] = {}
     for name, path in files:
         by_channel.setdefault(known[name], []).append((name, path.read_bytes()))
-    report = folder / "compliance.json"
-    compliance = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else None
-    return Outputs(folder, {k: tuple(v) for k, v in by_channel.items()}, compliance)
+    return Outputs(folder, {k: tuple(v) for k, v in by_channel.items()})
 
 
-def required(outputs: Outputs, channel: str, policy: Policy) -> tuple[Disclaimer, ...]:
-    """What ``channel`` must carry: the report's disclaimers plus the policy's ``always``."""
-    if outputs.compliance is None:
-        return policy.required(channel, policy.lone_file_tags, ())
-    entry = outputs.compliance.get("channels", {}).get(channel, {})
-    ids = [*policy.always.get(channel, ()), *(c["disclaimer"] for c in entry.get("checks", []))]
-    return tuple(policy.get(i) for i in dict.fromkeys(ids) if i in policy.disclaimers)
+def _with_context(path: Path, name: str) -> list[tuple[str, Path]]:
+    """A lone file and the files it needs to look as it does: a page's linked stylesheet."""
+    channel = registry.get(_known_names()[name])
+    needed = [n for n in channel.files if n != name and n in channel.context_files]
+    missing = [n for n in needed if not (path.parent / n).is_file()]
+    if missing:
+        raise InputError(str(path), f"{missing[0]} is not beside it, so it cannot be seen as "
+                         "a reader sees it", f"give the folder that holds both, "
+                         f"{path.parent}/ as publish render wrote it")
+    return [(name, path), *((n, path.parent / n) for n in needed)]
+
+
+def required(article: Article, channel: str, policy: Policy) -> tuple[Disclaimer, ...]:
+    """What ``channel`` must carry: the policy for the article's tags and additions."""
+    return policy.required(channel, article.tags, article.disclaimers)
 
 
 def extract(channel: str, files: tuple[tuple[str, bytes], ...], where: Path) -> dict[str, str]:
@@ -103,26 +110,36 @@ def extract(channel: str, files: tuple[tuple[str, bytes], ...], where: Path) -> 
         ) from None
 
 
-def check_outputs(outputs: Outputs, policy: Policy) -> dict[str, object]:
+def check_outputs(outputs: Outputs, policy: Policy, source_dir: Path) -> dict[str, object]:
     """A ``compliance.json``-shaped report of the gate on ``outputs``."""
+    read = {ch: extract(ch, files, outputs.where) for ch, files in outputs.by_channel.items()}
+    article = find_article(outputs.where, source_dir, policy)
     channels: dict[str, object] = {}
     for channel, files in sorted(outputs.by_channel.items()):
-        parts = extract(channel, files, outputs.where)
-        expectations = registry.get(channel).expectations(required(outputs, channel, policy))
-        checks = check(channel, parts, expectations)
+        checks = witnesses(Rendered(channel, files), read[channel],
+                           required(article, channel, policy), _shared(outputs.where))
         channels[channel] = {
             "passed": all(c.passed for c in checks),
             "files": [name for name, _ in files],
             "checks": [c.as_dict() for c in checks],
         }
-    slug = (outputs.compliance or {}).get("slug", outputs.where.name)
     return {
         "article": str(outputs.where),
-        "slug": slug,
+        "slug": article.slug,
         "channels": channels,
         "passed": all(c["passed"] for c in channels.values()),  # type: ignore[index]
         "manifest": _manifest_note(outputs.where),
     }
+
+
+def _shared(folder: Path) -> dict[str, bytes]:
+    """The site's shared files (``assets/...``) beside the article folder, as published."""
+    root = Path(os.path.normpath(folder.absolute() / ".."))
+    assets = root / "assets"
+    if not assets.is_dir():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(assets.rglob("*")) if p.is_file()}
 
 
 def _manifest_note(folder: Path) -> list[str]:

@@ -12,13 +12,16 @@ from pathlib import Path
 from channels import registry
 from channels.base import Context, Rendered
 from channels.content.article import Article
+from channels.content.disclaimers import Disclaimer
 from channels.content.markdown import convert
 from channels.errors import PublishError
-from channels.gate.match import check
+from channels.gate.match import Check, check
+from channels.gate.witness import pixel_checks
 from channels.lint.checks import ContentReport, check_article
 from channels.pipeline.compliance import Checked, Failed, compliance_report
 from channels.pipeline.incremental import Fingerprint
 from channels.pipeline.project import Project, Settings
+from channels.web.site_index import site_assets
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,23 @@ def check_channel(prepared: Prepared, rendered: Rendered | Failed) -> Checked | 
     """Read text back out of the artifact and look for every required disclaimer."""
     if isinstance(rendered, Failed):
         return rendered
+    required = prepared.context.required_for(rendered.channel)
+    parts = registry.get(rendered.channel).extract_text(rendered)
+    shared = site_assets(prepared.context.templates_dir)
+    return Checked(rendered, witnesses(rendered, parts, required, shared))
+
+
+def witnesses(rendered: Rendered, parts: dict[str, str], required: tuple[Disclaimer, ...],
+              shared: dict[str, bytes]) -> tuple[Check, ...]:
+    """The gate: the text witness on ``parts``, then the pixel witness on the channel's views.
+
+    ``publish render`` and ``publish check`` both call this, so they judge alike.
+    """
     channel = registry.get(rendered.channel)
-    parts = channel.extract_text(rendered)
-    expectations = channel.expectations(prepared.context.required_for(rendered.channel))
-    return Checked(rendered, tuple(check(rendered.channel, parts, expectations)))
+    expectations = channel.expectations(required)
+    texts = check(rendered.channel, parts, expectations)
+    views = channel.views(rendered, shared)
+    return (*texts, *pixel_checks(rendered.channel, views, expectations))
 
 
 def build_article(job: Job, settings: Settings, project: Project,

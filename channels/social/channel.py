@@ -15,16 +15,16 @@ from channels.content.disclaimers import Disclaimer
 from channels.rules import PLATFORMS
 from channels.social.card import FILE as IMAGE
 from channels.social.card import render_share_image
-from channels.social.counting import before_cut
-from channels.social.exports import CSV, MARKDOWN, csv_rows, social_csv, social_markdown
+from channels.social.exports import CSV, MARKDOWN, social_csv, social_markdown
 from channels.social.posts import Post, compose
+from channels.social.readback import csv_parts, json_parts, markdown_parts
 
 FILE = "social.json"
 
 
 class SocialPosts(Channel):
     name = "social"
-    files = (FILE, CSV)
+    files = (FILE, CSV, MARKDOWN)
     opens = MARKDOWN
     lone = (FILE,)
 
@@ -40,16 +40,11 @@ class SocialPosts(Channel):
         ))
 
     def extract_text(self, rendered: Rendered) -> dict[str, str]:
-        """Each post from ``social.json``, the part before its "see more" cut, and each CSV row."""
-        parts = {}
-        for post in json.loads(rendered.file(FILE))["posts"]:
-            parts[post["platform"]] = post["text"]
-            cut = post.get("see_more")
-            if cut:
-                parts[f"{post['platform']} (before 'see more')"] = before_cut(post["text"], cut)
-        for platform, text in csv_rows(dict(rendered.files).get(CSV, b"")):
-            parts[f"{platform} ({CSV})"] = text
-        return parts
+        """Every post of every export there is (``social.json``, ``.csv``, ``.md``)."""
+        files = dict(rendered.files)
+        readers = ((FILE, json_parts), (CSV, csv_parts), (MARKDOWN, markdown_parts))
+        return {k: v for name, read in readers if name in files
+                for k, v in read(files[name]).items()}
 
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
         return [Expectation(d, "short", "each") for d in required]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from channels.base import Channel, Context, Expectation, Rendered, SiteInputs
+from channels.base import Channel, Context, Expectation, Rendered, SiteInputs, View
 from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer
 from channels.gate.html_text import visible_text
@@ -23,6 +23,7 @@ class WebPage(Channel):
     files = (FILE, STYLESHEET)
     opens = FILE
     lone = (".html",)
+    context_files = (STYLESHEET,)
 
     def render(self, article: Article, context: Context) -> Rendered:
         required = context.required_for(self.name)
@@ -42,6 +43,14 @@ class WebPage(Channel):
 
     def expectations(self, required: tuple[Disclaimer, ...]) -> list[Expectation]:
         return [Expectation(d, "full", "any", "main") for d in required]
+
+    def views(self, rendered: Rendered, shared: dict[str, bytes]) -> tuple[View, ...]:
+        """A phone, a desktop and the printed page, each with the page's own files."""
+        files = (*((f"a/{n}", d) for n, d in rendered.files), *shared.items())
+        page = f"a/{FILE}"
+        return (View(f"{FILE} at 375 px", page, files, 375, region="main"),
+                View(f"{FILE} at 1280 px", page, files, 1280, region="main"),
+                View(f"{FILE} printed", page, files, 816, media="print", region="main"))
 
     def recognize(self, path: Path, data: bytes) -> str | None:
         return FILE if path.suffix.lower() == ".html" and b"<main" in data.lower() else None

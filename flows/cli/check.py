@@ -19,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--source-dir",
         type=Path,
         default=Path("source"),
-        help="where disclaimers.yaml (the policy) lives (default: source)",
+        help="where the articles and disclaimers.yaml (the policy) live (default: source)",
     )
     parser.add_argument(
         "--html", type=Path, default=None, help="also write the report as HTML here"
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from channels.pipeline.report import render_html, table_rows
 
     policy = load_policy(args.source_dir / "disclaimers.yaml", registry.names())
-    reports = [check_outputs(outputs, policy) for outputs in collect(args.path)]
+    reports = [check_outputs(outputs, policy, args.source_dir) for outputs in collect(args.path)]
     for row in table_rows(reports):
         found = (
             f"found in {row['found in']}"

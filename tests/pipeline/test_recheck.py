@@ -69,15 +69,50 @@ def test_a_lone_pdf_is_checked_against_the_report_next_to_it(outputs):
     assert check(outputs / "handout.pdf").code == 0
 
 
-def test_a_lone_file_without_a_report_uses_the_mental_health_policy(outputs, tmp_path):
+@pytest.mark.parametrize("published_as, given_as, message", [
+    ("social.json", "posts.json", "{lone}: no manifest.json here, so the article (and what it "
+     "must carry) is unknown (give the article's output folder, output/<slug>/, as publish "
+     "render wrote it)"),
+    ("index.html", "page.html", "{lone}/page.html: page.css is not beside it, so it cannot be "
+     "seen as a reader sees it (give the folder that holds both, {lone}/ as publish render "
+     "wrote it)"),
+])
+def test_a_lone_file_without_its_context_is_refused_naming_the_folder(
+        outputs, tmp_path, published_as, given_as, message):
     lone = tmp_path / "lone"
     lone.mkdir()
+    (lone / given_as).write_bytes((outputs / published_as).read_bytes())
+    result = check(lone / given_as)
+    assert result.code == 2
+    assert result.err == f"publish: error: {message.format(lone=lone)}\n"
+
+
+def test_the_required_set_comes_from_the_source_found_by_its_hash(outputs, tmp_path):
+    """compliance.json emptied, the file renamed: the source's hash still finds the article."""
+    source = tmp_path / "source"
+    shutil.copytree(SOURCE, source)
+    (source / "gut-brain-axis.md").rename(source / "renamed.md")
+    report = json.loads((outputs / "compliance.json").read_text())
+    report["channels"] = {}
+    (outputs / "compliance.json").write_text(json.dumps(report))
     data = json.loads((outputs / "social.json").read_text())
     data["posts"][0]["text"] = data["posts"][0]["text"].replace(SHORT, "")
-    (lone / "posts.json").write_text(json.dumps(data))
-    result = check(lone / "posts.json")
+    (outputs / "social.json").write_text(json.dumps(data))
+    result = run_cli("check", outputs, "--source-dir", source)
     assert result.code == 1
-    assert "FAIL  lone  social  crisis-988 v1 (short): missing from x" in result.out
+    assert "FAIL  renamed  social  crisis-988 v1 (short): missing from x" in result.out
+
+
+def test_an_output_whose_article_is_not_in_the_source_folder_is_refused(outputs, tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(SOURCE, source)
+    (source / "gut-brain-axis.md").unlink()
+    result = run_cli("check", outputs, "--source-dir", source)
+    assert result.code == 2
+    assert result.err == (
+        f"publish: error: {outputs / 'manifest.json'}: no article in {source}/ has this "
+        "output's source (slug 'gut-brain-axis') (give --source-dir the folder that holds "
+        "the article's .md file)\n")
 
 
 def test_a_lone_eml_with_the_disclaimer_in_one_part_only_fails(outputs, tmp_path):
@@ -86,7 +121,7 @@ def test_a_lone_eml_with_the_disclaimer_in_one_part_only_fails(outputs, tmp_path
     message = message_from_bytes((outputs / "newsletter.eml").read_bytes(), policy=policy.default)
     plain = message.get_body(("plain",))
     plain.set_content(plain.get_content().replace("call 911.", ""))
-    edited = tmp_path / "edited.eml"
+    edited = outputs / "edited.eml"
     edited.write_bytes(message.as_bytes())
     result = check(edited)
     assert result.code == 1
@@ -151,7 +186,8 @@ def test_the_flow_run_carries_the_compliance_table_as_an_artifact(published):
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["compliance-report"])),
             sort=ArtifactSort.CREATED_DESC, limit=50)
     rows = artifact_tables(published)["compliance-report"]
-    assert len(rows) == 13 and all(row["status"] == "pass" for row in rows)
+    # 13 text-witness rows, and a pixel-witness row per disclaimer of the web page and email
+    assert len(rows) == 19 and all(row["status"] == "pass" for row in rows)
     # Other tests' runs add versions of the same key; one of them is this run's table.
     assert {a.type for a in found} == {"table"}
     assert json.loads(json.dumps(rows)) in [json.loads(a.data) for a in found]
