@@ -40,11 +40,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="rebuild every article even if its inputs are unchanged",
     )
-    parser.add_argument(
-        "--dask", metavar="ADDRESS", default=None,
-        help="build articles on the Dask cluster at ADDRESS (tcp://host:port), "
-             "one single-threaded worker per core",
-    )
     parser.set_defaults(run=run)
 
 
@@ -66,14 +61,10 @@ def run(args: argparse.Namespace) -> int:
     from flows.server import use_server
 
     use_server()  # before Prefect is imported: the reusable local server (README "Speed")
-    if args.dask and not os.environ.get("PREFECT_API_URL"):
-        raise InputError("--dask", "Dask workers need a Prefect server they can reach, not "
-                         "the embedded one", "unset PUBLISH_SERVER, or set PREFECT_API_URL "
-                         "here and on the workers")
     from flows.publish import publish, runner
 
-    publish.with_options(task_runner=runner(args.workers, len(plan.jobs), args.dask))(
-        plan, args.out, workers=args.workers, dask=bool(args.dask)
+    publish.with_options(task_runner=runner(args.workers, len(plan.jobs)))(
+        plan, args.out, workers=args.workers
     )
     return 0
 
