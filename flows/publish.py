@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from channels.approval.summary import sign_off_markdown
 from channels.errors import GateRefused, InputError
@@ -26,17 +25,12 @@ from flows.pool import Workers
 
 @flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False,
       validate_parameters=False)
-def publish(plan: Plan, out_dir: Path, workers: int = 1, dask: bool = False) -> list[Verdict]:
-    """Publish a gathered ``plan`` into ``out_dir``; raise at the end if any was refused.
-
-    With ``dask`` (the task runner is then a ``DaskTaskRunner``), each article is rendered
-    and checked on a Dask worker, with no local pool; the worker returns the files and
-    this process, the only writer of ``out_dir``, promotes them.
-    """
+def publish(plan: Plan, out_dir: Path, workers: int = 1) -> list[Verdict]:
+    """Publish a gathered ``plan`` into ``out_dir``; raise at the end if any was refused."""
     started = time.monotonic()
     # One article renders right here (no pool to start); more go to worker processes, even
     # with one worker: there WeasyPrint runs in a main thread, under a cheap timer signal.
-    count = min(workers, len(plan.jobs)) if len(plan.jobs) > 1 and not dask else 0
+    count = min(workers, len(plan.jobs)) if len(plan.jobs) > 1 else 0
     with (Workers(count) as pool, Writer(out_dir) as writer,
           progress.bar(len(plan.order)) as advance):
 
@@ -87,13 +81,8 @@ def _on_tasks(pool: Workers) -> build.BuildEach:
     return build_each
 
 
-def runner(workers: int, articles: int, dask: str | None = None) -> TaskRunner[Any]:
-    """One thread per worker process (the threads only wait on the processes), or the
-    Dask cluster at ``dask`` (``tcp://host:port``)."""
-    if dask:
-        from prefect_dask import DaskTaskRunner
-
-        return DaskTaskRunner(address=dask)
+def runner(workers: int, articles: int) -> ThreadPoolTaskRunner:
+    """One thread per worker process: the threads only wait on the processes."""
     return ThreadPoolTaskRunner(max_workers=max(1, min(workers, articles)))
 
 

@@ -43,11 +43,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--db", default=None,
                         help="audit log of releases when approval is required "
                              "(default: $PUBLISH_DB or subscribers.sqlite3)")
-    parser.add_argument(
-        "--dask", metavar="ADDRESS", default=None,
-        help="build articles on the Dask cluster at ADDRESS (tcp://host:port), "
-             "one single-threaded worker per core",
-    )
     parser.set_defaults(run=run)
 
 
@@ -69,15 +64,11 @@ def run(args: argparse.Namespace) -> int:
     from flows.server import use_server
 
     use_server()  # before Prefect is imported: the reusable local server (README "Speed")
-    if args.dask and not os.environ.get("PREFECT_API_URL"):
-        raise InputError("--dask", "Dask workers need a Prefect server they can reach, not "
-                         "the embedded one", "unset PUBLISH_SERVER, or set PREFECT_API_URL "
-                         "here and on the workers")
     from flows.publish import publish, runner
 
     try:
-        publish.with_options(task_runner=runner(args.workers, len(plan.jobs), args.dask))(
-            plan, args.out, workers=args.workers, dask=bool(args.dask)
+        publish.with_options(task_runner=runner(args.workers, len(plan.jobs)))(
+            plan, args.out, workers=args.workers
         )
     finally:
         if plan.settings.approval.publish:
