@@ -52,7 +52,9 @@ def summary(verdicts: list[Verdict], seconds: float) -> None:
         return
     counts = Counter(v.status for v in verdicts)
     table = Table(title=f"{len(verdicts)} article{'s' * (len(verdicts) != 1)} in {seconds:.1f} s")
-    for status in STATUSES:
+    # "awaiting" (staged for approval) only where the approval policy put any there.
+    shown = [s for s in STATUSES if s != "awaiting" or counts[s]]
+    for status in shown:
         table.add_column(status, justify="right")
-    table.add_row(*(str(counts[s]) for s in STATUSES))
+    table.add_row(*(str(counts[s]) for s in shown))
     Console(file=sys.stdout, width=80).print(table)
