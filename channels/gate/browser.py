@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -54,6 +55,7 @@ class _Engine:
         self.jobs: queue.Queue[tuple[Callable[[], Any], Future[Any]]] = queue.Queue()
         self.files: dict[str, bytes] = {}
         self.page: Any = None
+        self.pid = os.getpid()
         threading.Thread(target=self._work, name="gate-browser", daemon=True).start()
 
     def _work(self) -> None:
@@ -101,7 +103,7 @@ class _Engine:
         return {text: _verdict(page, view, text) for text in texts}
 
     def close(self) -> None:
-        if self.page is not None:
+        if self.page is not None and self.pid == os.getpid():
             self._call(self._stop)
 
     def _stop(self) -> None:
@@ -162,7 +164,8 @@ def look(view: View, texts: tuple[str, ...]) -> dict[str, str]:
     key = _key(view, texts)
     with _LOCK:
         if key not in _SEEN:
-            if _ENGINE is None:
+            # A forked worker inherits the parent's engine but not its thread: start anew.
+            if _ENGINE is None or _ENGINE.pid != os.getpid():
                 _ENGINE = _Engine()
                 atexit.register(_ENGINE.close)
             if len(_SEEN) >= _SEEN_MAX:
