@@ -18,6 +18,8 @@ from channels.content.disclaimers import Disclaimer
 from channels.errors import InputError
 from channels.gate.pdf_text import Margins, conspicuous_pages
 from channels.pdf.engine import PDF_TIMEOUT_S, PdfResult, render_pdf
+from channels.pdf.glyphs import check_coverage, families, refuse, shipped_faces
+from channels.pdf.pdffonts import glyph_problems
 from channels.pdf.qr import handout_url, qr_svg
 from channels.pdf.worker import render_in_child
 from channels.templating import render
@@ -45,11 +47,14 @@ class PdfHandout(Channel):
             disclaimers=required, short_disclaimers=_every_page(required), margins=MARGINS,
             qr=qr_svg(online, f"QR code: {article.url}"),
         )
+        check_coverage(html, context.templates_dir, article.path, self.name)
         roots = (context.templates_dir, context.article_dir)
         result = write_pdf(html, str(Path(context.templates_dir)) + "/", roots, article.path)
         if result.refused:
             raise InputError(article.path, f"pdf: {result.refused[0]}",
                              "use files under templates/ or next to the article")
+        for problem in glyph_problems(result.pdf, families(shipped_faces(context.templates_dir))):
+            refuse(article.path, self.name, problem.char, problem.what)
         return Rendered(self.name, ((FILE, result.pdf), *previews(result.pdf)), result.warnings)
 
     def extract_text(self, rendered: Rendered) -> dict[str, str]:
