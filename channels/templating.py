@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 
 import jinja2
+import markupsafe
 
 
 @functools.lru_cache(maxsize=8)
@@ -21,6 +23,7 @@ def environment(templates_dir: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = long_date
+    env.filters["tappable"] = tappable
     return env
 
 
@@ -31,3 +34,21 @@ def long_date(value: dt.date) -> str:
 
 def render(templates_dir: str, name: str, **context: object) -> str:
     return environment(templates_dir).get_template(name).render(**context)
+
+
+# Phrases of the crisis wording a phone can act on: the words stay as written in
+# source/disclaimers.yaml, only wrapped in links (call, text, chat).
+TAPPABLE = (
+    (re.compile(r"\b(Call) or (text) 988\b"),
+     r'<a href="tel:988">\1</a> or <a href="sms:988">\2</a> 988'),
+    (re.compile(r"\b988lifeline\.org\b"), r'<a href="https://988lifeline.org">\g<0></a>'),
+    (re.compile(r"\bcall 911\b"), r'<a href="tel:911">\g<0></a>'),
+)
+
+
+def tappable(text: str) -> markupsafe.Markup:
+    """``text`` escaped, with the crisis line's numbers and address as tel:, sms: and https: links."""
+    html = str(markupsafe.escape(text))
+    for pattern, link in TAPPABLE:
+        html = pattern.sub(link, html)
+    return markupsafe.Markup(html)

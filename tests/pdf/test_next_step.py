@@ -1,0 +1,64 @@
+"""Tappable crisis help in every long-form channel, the clinic's contact block on the handout,
+and the site's default call to action for an article that names none."""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import re
+
+import pypdf
+
+from channels.pdf.channel import FILE, PdfHandout
+from channels.templating import tappable
+from tests.pdf.generated import article_text, prepared
+
+CRISIS_LINKS = {"tel:988", "sms:988", "https://988lifeline.org"}
+
+
+def words(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+                    .split())
+
+
+def hrefs(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+def test_the_handout_has_crisis_link_annotations_with_alt_text(rendered):
+    reader = pypdf.PdfReader(io.BytesIO(rendered["pdf"].file(FILE)))
+    for page in reader.pages:  # the footer of every page, and the 988 box on the last
+        links = [a.get_object() for a in page.get("/Annots") or []]
+        uris = {link["/A"]["/URI"] for link in links if link["/Subtype"] == "/Link"}
+        assert CRISIS_LINKS <= uris
+        assert all(link.get("/Contents") for link in links)
+
+
+def test_the_page_and_both_newsletter_parts_carry_crisis_links(rendered):
+    assert CRISIS_LINKS <= hrefs(rendered["web"].file("index.html").decode())
+    assert CRISIS_LINKS <= hrefs(rendered["email"].file("newsletter.html").decode())
+    text = rendered["email"].file("newsletter.txt").decode()
+    assert all(link in text for link in CRISIS_LINKS)
+
+
+def test_links_keep_the_wording_of_the_disclaimer(settings):
+    crisis = next(d for d in settings.policy.disclaimers.values() if d.id == "crisis-988")
+    html = str(tappable(crisis.text))
+    assert html_lib.unescape(re.sub(r"<[^>]+>", "", html)) == crisis.text
+    assert '<a href="tel:988">Call</a> or <a href="sms:988">text</a> 988' in html
+
+
+def test_the_handout_prints_the_clinic_contact_block(rendered, settings):
+    text = words(rendered["pdf"].file(FILE))
+    site = settings.site
+    assert f"Phone: {site.phone}" in text and site.hours in text
+
+
+def test_an_article_without_cta_gets_the_site_default_and_its_own_overrides(
+        tmp_path, settings, project):
+    plain = prepared(tmp_path, "plain", article_text(1, 2), settings, project)
+    assert plain.article.cta == settings.site.cta is not None
+    own = prepared(tmp_path, "own", article_text(1, 2, cta=True), settings, project)
+    assert own.article.cta.text == "Book a visit"
+    handout = PdfHandout().render(plain.article, plain.context).file(FILE)
+    assert settings.site.cta.text in words(handout)
