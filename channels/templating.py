@@ -47,7 +47,7 @@ TAPPABLE = (
 
 
 def tappable(text: str) -> markupsafe.Markup:
-    """``text`` escaped, with the crisis line's numbers and address as tel:, sms: and https: links."""
+    """``text`` escaped, with the crisis line's number and address as tel:, sms:, https: links."""
     html = str(markupsafe.escape(text))
     for pattern, link in TAPPABLE:
         html = pattern.sub(link, html)

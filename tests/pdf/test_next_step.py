@@ -30,13 +30,13 @@ def test_the_handout_has_crisis_link_annotations_with_alt_text(rendered):
     for page in reader.pages:  # the footer of every page, and the 988 box on the last
         links = [a.get_object() for a in page.get("/Annots") or []]
         uris = {link["/A"]["/URI"] for link in links if link["/Subtype"] == "/Link"}
-        assert CRISIS_LINKS <= uris
+        assert uris >= CRISIS_LINKS
         assert all(link.get("/Contents") for link in links)
 
 
 def test_the_page_and_both_newsletter_parts_carry_crisis_links(rendered):
-    assert CRISIS_LINKS <= hrefs(rendered["web"].file("index.html").decode())
-    assert CRISIS_LINKS <= hrefs(rendered["email"].file("newsletter.html").decode())
+    assert hrefs(rendered["web"].file("index.html").decode()) >= CRISIS_LINKS
+    assert hrefs(rendered["email"].file("newsletter.html").decode()) >= CRISIS_LINKS
     text = rendered["email"].file("newsletter.txt").decode()
     assert all(link in text for link in CRISIS_LINKS)
 
@@ -62,3 +62,10 @@ def test_an_article_without_cta_gets_the_site_default_and_its_own_overrides(
     assert own.article.cta.text == "Book a visit"
     handout = PdfHandout().render(plain.article, plain.context).file(FILE)
     assert settings.site.cta.text in words(handout)
+
+
+def test_key_takeaways_open_page_one_as_a_summary(rendered):
+    pages = [p.extract_text() for p in
+             pypdf.PdfReader(io.BytesIO(rendered["pdf"].file(FILE))).pages]
+    assert "Key takeaways" in pages[0]
+    assert not any("Key takeaways" in page for page in pages[1:])  # moved, not repeated
