@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 
 import jinja2
 import markupsafe
@@ -23,7 +22,7 @@ def environment(templates_dir: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = long_date
-    env.filters["tappable"] = tappable
+    env.globals["crisis_links"] = crisis_links
     return env
 
 
@@ -36,19 +35,12 @@ def render(templates_dir: str, name: str, **context: object) -> str:
     return environment(templates_dir).get_template(name).render(**context)
 
 
-# Phrases of the crisis wording a phone can act on: the words stay as written in
-# source/disclaimers.yaml, only wrapped in links (call, text, chat).
-TAPPABLE = (
-    (re.compile(r"\b(Call) or (text) 988\b"),
-     r'<a href="tel:988">\1</a> or <a href="sms:988">\2</a> 988'),
-    (re.compile(r"\b988lifeline\.org\b"), r'<a href="https://988lifeline.org">\g<0></a>'),
-    (re.compile(r"\bcall 911\b"), r'<a href="tel:911">\g<0></a>'),
-)
+
+CRISIS_LINKS = (("tel:988", "Call 988"), ("sms:988", "Text 988"),
+                ("https://988lifeline.org", "Chat at 988lifeline.org"))
 
 
-def tappable(text: str) -> markupsafe.Markup:
-    """``text`` escaped, with the crisis line's number and address as tel:, sms:, https: links."""
-    html = str(markupsafe.escape(text))
-    for pattern, link in TAPPABLE:
-        html = pattern.sub(link, html)
-    return markupsafe.Markup(html)
+def crisis_links() -> markupsafe.Markup:
+    """The 988 line as links a phone can tap, beside (never inside) the disclaimer's wording."""
+    return markupsafe.Markup(" · ".join(f'<a href="{href}">{text}</a>'
+                                        for href, text in CRISIS_LINKS))

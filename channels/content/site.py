@@ -57,7 +57,7 @@ class Site:
             f.name
             for f in fields(self)
             if PLACEHOLDER in str(getattr(self, f.name))
-            and f.name not in ("email", "social", "brand", "cta")
+            and f.name not in ("email", "social", "brand", "cta", "hours")
         ]
         found += [
             f"email.{f.name}"
