@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 
 import jinja2
+import markupsafe
 
 
 @functools.lru_cache(maxsize=8)
@@ -21,6 +22,7 @@ def environment(templates_dir: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = long_date
+    env.globals["crisis_links"] = crisis_links
     return env
 
 
@@ -31,3 +33,14 @@ def long_date(value: dt.date) -> str:
 
 def render(templates_dir: str, name: str, **context: object) -> str:
     return environment(templates_dir).get_template(name).render(**context)
+
+
+
+CRISIS_LINKS = (("tel:988", "Call 988"), ("sms:988", "Text 988"),
+                ("https://988lifeline.org", "Chat at 988lifeline.org"))
+
+
+def crisis_links() -> markupsafe.Markup:
+    """The 988 line as links a phone can tap, beside (never inside) the disclaimer's wording."""
+    return markupsafe.Markup(" · ".join(f'<a href="{href}">{text}</a>'
+                                        for href, text in CRISIS_LINKS))

@@ -17,20 +17,10 @@ from channels.content.frontmatter import (
 )
 from channels.content.resources import check_body_urls, points_to_local_network
 from channels.content.shape import check_body_shape, check_only_divs
-from channels.content.site import Site
+from channels.content.site import Cta, Site
 from channels.content.yamlsafe import load_yaml
 from channels.errors import InputError
 from channels.rules import CONTENT
-
-
-@dataclass(frozen=True)
-class Cta:
-    """The call to action: a link, and optionally a heading and a line above it."""
-
-    text: str
-    url: str
-    heading: str = ""
-    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +101,7 @@ def _article(fields: Fields, path: Path, site: Site, policy: Policy, body: str, 
         email_preheader=fields.text("email.preheader", required=False, oneline=True)
         or fields.text("summary"),
         social=_social(fields),
-        cta=_cta(fields),
+        cta=_cta(fields) or site.cta,  # the article's own, else the site's default
         body=body,
         body_line=body_line,
         source_sha256=sha256,

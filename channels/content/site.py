@@ -26,6 +26,16 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class Cta:
+    """The call to action: a link, and optionally a heading and a line above it."""
+
+    text: str
+    url: str
+    heading: str = ""
+    body: str = ""
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything about the publisher that is not about one article."""
 
@@ -38,6 +48,8 @@ class Site:
     brand: Brand
     social: tuple[tuple[str, str], ...]
     page_size: str = "Letter"
+    hours: str = ""
+    cta: Cta | None = None  # the next step of an article that names none
 
     def placeholders(self) -> list[str]:
         """Names of the settings still marked ``PLACEHOLDER``."""
@@ -45,7 +57,7 @@ class Site:
             f.name
             for f in fields(self)
             if PLACEHOLDER in str(getattr(self, f.name))
-            and f.name not in ("email", "social", "brand")
+            and f.name not in ("email", "social", "brand", "cta", "hours")
         ]
         found += [
             f"email.{f.name}"
@@ -86,6 +98,8 @@ def load_site(path: Path) -> Site:
         brand=fields_of.brand(),
         social=tuple((str(k), str(v)) for k, v in fields_of.mapping("social").items()),
         page_size=fields_of.page_size(),
+        hours=fields_of.text("hours") if "hours" in fields_of.doc.data else "",
+        cta=fields_of.cta(),
     )
 
 
@@ -123,6 +137,18 @@ class _SiteFields:
                                  f"brand.{key} must be one of primary/accent/text/background "
                                  "as #rrggbb")
         return Brand(**raw)
+
+    def cta(self) -> Cta | None:
+        """The default call to action (``cta:`` with text, https url, optional heading, body)."""
+        if "cta" not in self.doc.data:
+            return None
+        url = self.text("cta.url")
+        if not url.startswith(("https://", "tel:", "mailto:")):
+            raise InputError(self.where("cta.url"), "cta.url must start with https://, tel: "
+                             "or mailto:", "write the full address of the page to open")
+        raw = self.mapping("cta")
+        return Cta(text=self.text("cta.text"), url=url, heading=str(raw.get("heading", "")),
+                   body=str(raw.get("body", "")))
 
     def page_size(self) -> str:
         page_size = str(self.mapping("pdf").get("page_size", "Letter"))

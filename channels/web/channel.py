@@ -9,6 +9,7 @@ from channels.base import Channel, Context, Expectation, Rendered, SiteInputs, V
 from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer
 from channels.gate.html_text import visible_text
+from channels.pdf.glyphs import check_coverage
 from channels.templating import render
 from channels.web.site_index import site_assets, site_pages
 
@@ -33,6 +34,7 @@ class WebPage(Channel):
             disclaimers=required, short_disclaimers=required,
             json_ld=json_ld(article, context), share=share_image(article, context),
         )
+        check_coverage(html, context.templates_dir, article.path, self.name)
         css = (Path(context.templates_dir) / "web" / STYLESHEET).read_bytes()
         images = context.body.image_files(self.name)
         return Rendered(self.name, ((FILE, html.encode("utf-8")), (STYLESHEET, css), *images))

