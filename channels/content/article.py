@@ -101,7 +101,7 @@ def _article(fields: Fields, path: Path, site: Site, policy: Policy, body: str, 
         email_preheader=fields.text("email.preheader", required=False, oneline=True)
         or fields.text("summary"),
         social=_social(fields),
-        cta=_cta(fields) or site.cta,  # the article's own, else the site's default
+        cta=_cta(fields),
         body=body,
         body_line=body_line,
         source_sha256=sha256,

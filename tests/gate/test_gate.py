@@ -149,7 +149,7 @@ def test_flow_exits_1_names_channel_and_disclaimer_and_keeps_output(
     assert line.startswith(
         f"publish: error: {SEED}: refused, nothing published: pdf: the full "
         "'not-medical-advice' disclaimer (v1) is missing from every part of the output "
-        "(document and 6 more)"
+        "(document and 5 more)"
     )
     assert snapshot(out) == before
     report_dir = Path(line.rsplit("see ", 1)[1].removesuffix("/compliance.json"))

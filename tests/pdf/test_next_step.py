@@ -54,7 +54,7 @@ def test_the_handout_prints_the_clinic_contact_block(rendered, settings):
 def test_an_article_without_cta_gets_the_site_default_and_its_own_overrides(
         tmp_path, settings, project):
     plain = prepared(tmp_path, "plain", article_text(1, 2), settings, project)
-    assert plain.article.cta == settings.site.cta is not None
+    assert plain.article.cta is None and settings.site.cta is not None
     own = prepared(tmp_path, "own", article_text(1, 2, cta=True), settings, project)
     assert own.article.cta.text == "Book a visit"
     handout = PdfHandout().render(plain.article, plain.context).file(FILE)
