@@ -625,7 +625,9 @@ def test_pacing_from_the_environment_caps_messages_per_connection_and_per_second
         summary = sending.send_all(db, edition, KEY.encode(), smtp_settings(env), FAST)
     assert (summary.sent, summary.connections) == (10, 3)
     times = server.recorder.times  # as the server saw them: 10 messages at most 20 a second
-    assert times[-1] - times[0] >= 9 / 20 - 0.01
+    # Paced, not bursting: unpaced, ten messages take a few hundredths of a second.  The
+    # server's receipt times jitter against the sender's clock, hence the margin.
+    assert times[-1] - times[0] >= 9 / 20 * 0.8
     with pytest.raises(SendRefused) as err:
         smtp_settings({**env, "SMTP_RATE": "fast"})
     assert str(err.value) == "SMTP_RATE is 'fast' (set it to a number of messages, 0 for no limit)"

@@ -154,8 +154,8 @@ def test_gate_refusal_is_one_line_without_prefect_log_or_traceback(runs):
     assert Path(report).is_file()
     assert done.stderr == (
         f"publish: error: {SEED}: refused, nothing published: web: the full "
-        "'not-medical-advice' disclaimer (v1) is missing from main "
-        f"(and 1 more problem); see {report}\n")
+        "'not-medical-advice' disclaimer (v1) is missing from main (the text witness) "
+        f"(and 3 more problems); see {report}\n")
     assert not (runs["base"] / "refused" / "gut-brain-axis").exists()
 
 
