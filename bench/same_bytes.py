@@ -26,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from run import vary  # bench/run.py: the same variants make bench publishes
+
 ROOT = Path(__file__).resolve().parents[1]
 VARYING = frozenset({"build.json", "compliance.json"})
 LIBRARY = """---
@@ -43,8 +45,6 @@ A first paragraph about {title}. See [the data](data-{slug}.csv).
 """
 LIBRARY_ARTICLES = {"calm": ("mental-health", ""), "sleep": ("wellness", ""),
                     "food": ("nutrition", "individualized-treatment")}
-TAG_SETS = ("[mental-health, depression, gut-health]", "[nutrition, gut-health]",
-            "[anxiety, sleep]", "[wellness]")
 
 
 def write_inputs(folder: Path) -> Path:
@@ -53,7 +53,7 @@ def write_inputs(folder: Path) -> Path:
     shutil.copytree(ROOT / "source", source)
     seed = (ROOT / "source" / "gut-brain-axis.md").read_text(encoding="utf-8")
     for i in range(4):
-        (source / f"variant-{i}.md").write_text(_vary(seed, i), encoding="utf-8")
+        (source / f"variant-{i}.md").write_text(vary(seed, i), encoding="utf-8")
     for slug, (tags, adds) in LIBRARY_ARTICLES.items():
         text = LIBRARY.format(title=slug.title(), slug=slug, tags=tags, adds=adds)
         (source / f"{slug}.md").write_text(text, encoding="utf-8")
@@ -64,19 +64,6 @@ def write_inputs(folder: Path) -> Path:
             .write_bytes(data.replace(b"@PORT@", b"9"))
     shutil.copytree(ROOT / "templates", folder / "templates")
     return source
-
-
-def _vary(seed: str, i: int) -> str:
-    """The seed with a numbered title, other tags and its middle sections rotated."""
-    front, body = seed.split("\n---\n", 1)
-    lines = [f'title: "Article {i}: the gut-brain axis"' if line.startswith("title:") else
-             f"tags: {TAG_SETS[i % len(TAG_SETS)]}" if line.startswith("tags:") else line
-             for line in front.splitlines()]
-    intro, *sections = body.split("\n## ")
-    middle = sections[:4]
-    shift = i % len(middle)
-    sections = middle[shift:] + middle[:shift] + sections[4:]
-    return "\n".join(lines) + "\n---\n" + "\n## ".join([intro, *sections])
 
 
 def publish(folder: Path) -> Path:
