@@ -56,6 +56,9 @@ def gather(project: Project, paths: list[Path], channels: tuple[str, ...], out_d
     Raises:
         InputError: the first bad input, as one line (file, line or field, fix).
     """
+    if not project.templates_dir.is_dir():
+        raise InputError(str(project.templates_dir), "no such templates folder",
+                         "give --templates the project's templates/ folder")
     settings = load_settings(project)
     articles = [load_article(path, settings.site, settings.policy, project.max_source_bytes)
                 for path in dict.fromkeys(paths)]

@@ -186,3 +186,13 @@ def test_two_articles_with_one_slug_stop_the_run_before_anything_is_written(tmp_
         f"publish: error: {source / 'b.md'}: slug 'a' is also {source / 'a.md'}'s; both would "
         "publish to the same folder (give one of them another 'slug:' or file name)"]
     assert not out.exists()
+
+
+def test_a_missing_templates_folder_is_one_line_before_anything_runs(tmp_path):
+    out = tmp_path / "output"
+    result = run_cli(*render_args(out, SEED, templates=tmp_path / "nowhere"))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"publish: error: {tmp_path / 'nowhere'}: no such templates folder "
+        "(give --templates the project's templates/ folder)"]
+    assert not out.exists()
