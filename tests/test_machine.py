@@ -93,7 +93,7 @@ def test_publish_installs_only_its_own_and_skips_what_is_there(fake):
     done = ensure(fake, "publish")
     assert done.returncode == 0
     assert apt_log(fake)[1] == f"install -y -qq --no-install-recommends {' '.join(PUBLISH[1:])}"
-    assert "chromium" not in done.stdout and len(PUBLISH) < len(ALL)
+    assert "postgresql" not in done.stdout and len(PUBLISH) < len(ALL)
 
 
 def test_a_command_already_on_path_stands_for_its_package(fake):
@@ -143,7 +143,7 @@ def test_the_list_is_the_one_place_packages_are_named():
 
 
 def test_doctor_names_the_command_for_what_is_missing(fake):
-    (fake / "installed").write_text(" ".join(n for n in ALL if n not in ("chromium", "npm")))
+    (fake / "installed").write_text(" ".join(n for n in ALL if n not in ("postgresql", "npm")))
     env = {"PATH": str(fake), "LANG": "C.UTF-8", "PUBLISH_SIGNING_KEY": ""}
     done = subprocess.run([sys.executable, "-m", "flows.cli", "doctor"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -151,6 +151,6 @@ def test_doctor_names_the_command_for_what_is_missing(fake):
     lines = done.stdout.splitlines()
     assert lines[2] == f"✓ system packages: {len(PUBLISH)} of {len(PUBLISH)}"
     tests = len(ALL) - len(PUBLISH)
-    assert lines[3] == (f"✗ system packages for tests: {tests - 2} of {tests}; missing chromium, "
-                        "npm  → apt-get install --no-install-recommends chromium npm")
+    assert lines[3] == (f"✗ system packages for tests: {tests - 2} of {tests}; missing postgresql, "
+                        "npm  → apt-get install --no-install-recommends postgresql npm")
     assert lines[-1].startswith("– signing key: PUBLISH_SIGNING_KEY not set")
