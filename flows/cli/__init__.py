@@ -1,7 +1,7 @@
 """The ``publish`` command line.
 
-Exit codes: 0 done; 1 the gate refused an output; 2 bad input or usage.
-User errors print one line; ``--debug`` shows the traceback.
+Exit codes: 0 done; 1 the gate refused an output; 2 bad input or usage; 3 a defect of ours.
+Every failure prints one line; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -102,13 +102,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"publish: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except RuntimeError as exc:
-        if debug or "ephemeral Prefect API server" not in str(exc):
+        if debug:
             raise
+        if "ephemeral Prefect API server" not in str(exc):
+            return _unexpected(exc)
         print(f"publish: error: {NO_SERVER}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("publish: interrupted; output/ holds only complete versions", file=sys.stderr)
         return 130
+    except Exception as exc:  # the last net: one line, never a traceback without --debug
+        if debug:
+            raise
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    """One line for what no command turned into a message; a database is the usual cause."""
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if type(exc).__module__.startswith("sqlalchemy"):
+        print(f"publish: error: the store could not be used: {detail} (check --db or "
+              "PUBLISH_DB: a sqlite:///path whose folder exists, or a reachable "
+              "postgresql+psycopg://user@host/db)", file=sys.stderr)
+        return 2
+    print(f"publish: error: unexpected {type(exc).__name__}: {detail} (a defect: run again "
+          "with --debug and report the traceback)", file=sys.stderr)
+    return 3
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from channels.errors import InputError, PublishError
+from flows.cli.argtypes import port
 
 if TYPE_CHECKING:  # imported when used: ``publish --help`` stays quick
     from channels.pipeline.plan import Verdict
@@ -28,7 +29,7 @@ Report = Callable[[str], None]
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "preview", help="serve output/ on 127.0.0.1; republish when source/ or templates/ change")
-    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    parser.add_argument("--port", type=port, default=8000, help="port on 127.0.0.1 (default: 8000)")
     parser.add_argument("--out", type=Path, default=Path("output"),
                         help="output folder (default: output)")
     parser.add_argument("--source-dir", type=Path, default=Path("source"))

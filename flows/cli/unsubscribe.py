@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from flows.cli.argtypes import port
 from flows.cli.send import DB_HELP, ROOT
 
 
@@ -12,7 +13,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                                  help="answer the unsubscribe links of sent newsletters")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1: behind a reverse proxy)")
-    parser.add_argument("--port", type=int, default=8025)
+    parser.add_argument("--port", type=port, default=8025)
     parser.add_argument("--db", default=None, help=DB_HELP)
     parser.add_argument("--root-path", default="",
                         help="the path prefix the reverse proxy serves the service under")

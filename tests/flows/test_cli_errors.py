@@ -39,6 +39,25 @@ def test_bad_input_is_one_line_and_output_untouched(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("url", ["sqlite:////nonexistent/folder/store.db",
+                                 "postgresql+psycopg://nobody@127.0.0.1:1/none", "bogus://x"])
+def test_a_store_that_cannot_be_opened_is_one_line(url):
+    done = publish("log", "--db", url)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("publish: error: the store could not be used: ")
+    assert done.stderr.endswith("(check --db or PUBLISH_DB: a sqlite:///path whose folder "
+                                "exists, or a reachable postgresql+psycopg://user@host/db)\n")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["preview", "serve-unsubscribe"])
+def test_a_port_out_of_range_is_one_line(command):
+    done = publish(command, "--port", "99999")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (f"publish: error: publish {command}: argument --port: '99999' is not "
+                           f"a port number from 1 to 65535 (see 'publish {command} --help')\n")
+
+
 def test_usage_error_is_one_line():
     done = publish("render", "--workers", "0")
     assert (done.returncode, done.stdout) == (2, "")
