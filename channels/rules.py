@@ -43,10 +43,11 @@ PLATFORMS: tuple[PlatformRule, ...] = (
                  checked="2026-11", source="Meta Threads API, Posts: text limit 500, emoji "
                  "counted as UTF-8 bytes, at most 5 links"),
     PlatformRule("mastodon", "Mastodon", 500, "mastodon", "characters", hashtags=3,
-                 content_warning=True, checked="2026-11",
-                 source="Mastodon docs, statuses API and StatusLengthValidator: 500 by server "
-                 "default; content warning + text; URLs with a scheme count 23, bare domains "
-                 "in full"),
+                 content_warning=True, checked="2026-12",
+                 source="Mastodon StatusLengthValidator (app/validators/"
+                 "status_length_validator.rb): 500 by server default; content warning + text "
+                 "in graphemes; URLs with a scheme (Mastodon's pattern, config/initializers/"
+                 "twitter_regex.rb) count 23, bare domains in full; @user@domain counts @user"),
     PlatformRule("linkedin", "LinkedIn", 3000, "utf16", "UTF-16 code units", hashtags=3,
                  see_more=210, escaped=True, checked="2026-11", source="LinkedIn Posts API, "
                  "commentary (3,000; little-text format: reserved characters backslash-escaped "

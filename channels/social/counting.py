@@ -8,12 +8,11 @@ import regex
 from twitter_text import extract_urls_with_indices
 
 from channels.rules import PlatformRule
-from channels.social import twitter
+from channels.social import mastodon, twitter
 
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
 _HASHTAG = regex.compile(r"(?<![\w#&/])#(\w*[^\W\d]\w*)")
 _X_INVALID = ("\ufffe", "\ufeff", "\uffff")
-MASTODON_URL_LENGTH = 23
 
 
 @dataclass(frozen=True)
@@ -88,15 +87,8 @@ def length(rule: PlatformRule, text: str, content_warning: str = "") -> int:
     if rule.counting == "utf8-emoji":
         return sum(utf8_bytes(c) if _EMOJI.search(c) else 1 for c in clusters(text))
     if rule.counting == "mastodon":
-        return graphemes(content_warning) + _mastodon_text_length(text)
+        return graphemes(content_warning + mastodon.countable_text(text))
     return graphemes(text)
-
-
-def _mastodon_text_length(text: str) -> int:
-    # Only URLs with a scheme shrink to 23; a bare domain counts every character.
-    found = links(text, bare_domains=False)
-    spans = sum(graphemes(text[link.start:link.end]) for link in found)
-    return graphemes(text) - spans + MASTODON_URL_LENGTH * len(found)
 
 
 def overflows(rule: PlatformRule, text: str, content_warning: str = "") -> list[Overflow]:

@@ -43,6 +43,9 @@ class Reference:
     def bluesky(self, text: str) -> dict:
         return self.ask("bluesky", text)
 
+    def mastodon(self, text: str) -> dict:
+        return self.ask("mastodon", text)
+
     def graphemes(self, text: str) -> int:
         return int(self.ask("graphemes", text)["count"])
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from reference import reference  # noqa: F401  (the session's node process)
-from strings import BREAKS, NEWER, SYMBOLS, posts
+from strings import BREAKS, NEWER, SYMBOLS, mastodon_piece, posts
 
-from channels.social import bluesky, counting
+from channels.rules import platform
+from channels.social import bluesky, counting, mastodon
 
 MANY = settings(max_examples=1500, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -46,6 +47,15 @@ def test_bluesky_graphemes_and_facets_agree_with_atproto_rich_text(reference, te
 @given(posts())
 def test_grapheme_clusters_agree_with_intl_segmenter(reference, text):  # noqa: F811
     assert counting.graphemes(text) == reference.graphemes(text)
+
+
+@MANY
+@given(posts(mastodon_piece()))
+def test_mastodon_length_agrees_with_its_validator_on_twitter_text(reference, text):  # noqa: F811
+    """The server's rule run on npm twitter-text's extractor with Mastodon's URL pattern."""
+    expected = reference.mastodon(text)
+    assert mastodon.countable_text(text) == expected["countable"]
+    assert counting.length(platform("mastodon"), text) == expected["length"]
 
 
 @pytest.mark.parametrize("text", [*SYMBOLS, *NEWER, *BREAKS, "a\r\nb", "\u00a9\ufe0f 2026"])
