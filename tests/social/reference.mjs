@@ -4,6 +4,7 @@
 //   {"op": "bluesky", "text": "..."}  @atproto/api RichText: graphemeLength, detectFacets
 //   {"op": "graphemes", "text": "..."} Intl.Segmenter grapheme clusters
 //   {"op": "mastodon", "text": "..."}  Mastodon's StatusLengthValidator (mastodon.cjs)
+//   {"op": "all", "text": "..."}       all of the above, keyed by op
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -38,6 +39,9 @@ const ops = {
   graphemes: (text) => ({ count: [...segmenter.segment(text)].length,
                           clusters: [...segmenter.segment(text)].map((s) => s.segment) }),
 };
+// Every reference's answer for one string in one round trip.
+const each = Object.entries(ops);
+ops.all = (text) => Object.fromEntries(each.map(([op, fn]) => [op, fn(text)]));
 
 const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {
