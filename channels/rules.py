@@ -40,21 +40,28 @@ PLATFORMS: tuple[PlatformRule, ...] = (
                  "maxLength 3000 (UTF-8 bytes); links need app.bsky.richtext.facet#link "
                  "with byte offsets"),
     PlatformRule("threads", "Threads", 500, "utf8-emoji", "characters", hashtags=1, max_links=5,
-                 checked="2026-11", source="Meta Threads API, Posts: text limit 500, emoji "
-                 "counted as UTF-8 bytes, at most 5 links"),
+                 checked="2026-12", source="Meta for Developers, Threads API, Posts (text posts): "
+                 "500 characters, an emoji counted as its UTF-8 bytes, at most 5 links; what is "
+                 "an emoji: Unicode UTS #51 presentation (text symbols such as \u00a9, \u2122, "
+                 "\u2194 without VS16 are one character)"),
     PlatformRule("mastodon", "Mastodon", 500, "mastodon", "characters", hashtags=3,
-                 content_warning=True, checked="2026-11",
-                 source="Mastodon docs, statuses API and StatusLengthValidator: 500 by server "
-                 "default; content warning + text; URLs with a scheme count 23, bare domains "
-                 "in full"),
+                 content_warning=True, checked="2026-12",
+                 source="Mastodon StatusLengthValidator (app/validators/"
+                 "status_length_validator.rb): 500 by server default; content warning + text "
+                 "in graphemes; URLs with a scheme (Mastodon's pattern, config/initializers/"
+                 "twitter_regex.rb) count 23, bare domains in full; @user@domain counts @user"),
     PlatformRule("linkedin", "LinkedIn", 3000, "utf16", "UTF-16 code units", hashtags=3,
-                 see_more=210, escaped=True, checked="2026-11", source="LinkedIn Posts API, "
-                 "commentary (3,000; little-text format: reserved characters backslash-escaped "
-                 "or the post is cut there)"),
+                 see_more=210, escaped=True, checked="2026-12", source="LinkedIn Posts API, "
+                 "commentary (3,000; Microsoft Learn 'Little Text Format': the reserved "
+                 "characters | { } @ [ ] ( ) < > # \\ * _ ~ backslash-escaped, or the text is "
+                 "cut or read as markup there)"),
     PlatformRule("instagram", "Instagram", 2200, "graphemes", "characters", hashtags=5,
                  max_hashtags=5, see_more=125, links_clickable=False, checked="2026-11",
                  source="Instagram Help Center: caption 2,200; at most 5 hashtags (announced "
-                 "Dec 2025); links in captions are not clickable"),
+                 "Dec 2025); 'How do I use hashtags on Instagram?': numbers are allowed in "
+                 "hashtags, spaces and special characters like $ or % are not; links in captions "
+                 "are not clickable. No published parser: every # or \uff03 outside a link or "
+                 "keycap counts (never fewer tags than Instagram)"),
     PlatformRule("facebook", "Facebook", 63206, "graphemes", "characters", hashtags=2,
                  see_more=400, checked="2026-11",
                  source="Facebook post text limit 63,206; 'See more' after about 400 characters"),

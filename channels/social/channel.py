@@ -14,7 +14,7 @@ from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer
 from channels.rules import PLATFORMS
 from channels.social.card import FILE as IMAGE
-from channels.social.card import render_share_image
+from channels.social.card import field_where, render_share_image
 from channels.social.exports import CSV, MARKDOWN, social_csv, social_markdown
 from channels.social.posts import Post, compose
 from channels.social.readback import csv_parts, json_parts, markdown_parts
@@ -31,7 +31,8 @@ class SocialPosts(Channel):
     def render(self, article: Article, context: Context) -> Rendered:
         required = context.required_for(self.name)
         posts = [compose(rule, article, required) for rule in PLATFORMS]
-        image = render_share_image(article.title, context.site, context.templates_dir)
+        image = render_share_image(article.title, context.site, context.templates_dir,
+                                   field_where(article.path, "title"))
         return Rendered(self.name, (
             (FILE, _json(article, posts)),
             (CSV, social_csv(article, posts, IMAGE)),

@@ -8,12 +8,19 @@ import regex
 from twitter_text import extract_urls_with_indices
 
 from channels.rules import PlatformRule
-from channels.social import twitter
+from channels.social import mastodon, twitter
 
-_EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3")
-_HASHTAG = regex.compile(r"(?<![\w#&/])#(\w*[^\W\d]\w*)")
+# Shown as an emoji: emoji presentation by default and not turned to text by VS15, or any
+# emoji character asking for emoji presentation (VS16) or made a keycap.  ©, ™, ↔ alone are
+# text (Unicode emoji-data: Emoji_Presentation=No), and Threads counts them as one character.
+_EMOJI = regex.compile(r"\p{Emoji_Presentation}(?!\ufe0e)|\p{Emoji}\ufe0f|\p{Emoji}\u20e3")
+# Instagram: "Numbers are allowed in hashtags. However, spaces and special characters, like
+# $ or %, won't work" (rules.py).  A tag is letters, digits, _ and their combining marks after
+# # or ＃; a keycap (#️⃣, 1️⃣) is an emoji, not a tag or part of one.
+_HASHTAG = regex.compile(
+    r"[#\uff03](?![\ufe0f\u20e3])"
+    r"((?:[\p{L}\p{N}_](?!\ufe0f?\u20e3)(?:(?![\ufe0f\u20e3])\p{M})*)+)")
 _X_INVALID = ("\ufffe", "\ufeff", "\uffff")
-MASTODON_URL_LENGTH = 23
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,11 @@ def before_cut(text: str, cut: int) -> str:
     return "".join(clusters(text)[:cut])
 
 
+def is_emoji(cluster: str) -> bool:
+    """Whether a grapheme cluster is shown as an emoji (UTS #51 presentation)."""
+    return bool(_EMOJI.search(cluster))
+
+
 def utf8_bytes(text: str) -> int:
     return len(text.encode("utf-8"))
 
@@ -76,7 +88,14 @@ def links(text: str, bare_domains: bool = True) -> list[Link]:
 
 
 def hashtags(text: str) -> list[str]:
-    return _HASHTAG.findall(text)
+    """Hashtags as Instagram counts them, in order: every mark starts one (``#a#b`` is two),
+    wherever it stands, unless it is inside a link or part of a keycap.
+
+    Instagram publishes no parser: counting every mark never counts fewer tags than it does.
+    """
+    spans = [(link.start, link.end) for link in links(text)]
+    return [m.group(1) for m in _HASHTAG.finditer(text)
+            if not any(start <= m.start() < end for start, end in spans)]
 
 
 def length(rule: PlatformRule, text: str, content_warning: str = "") -> int:
@@ -86,17 +105,10 @@ def length(rule: PlatformRule, text: str, content_warning: str = "") -> int:
     if rule.counting == "utf16":
         return utf16_units(text)
     if rule.counting == "utf8-emoji":
-        return sum(utf8_bytes(c) if _EMOJI.search(c) else 1 for c in clusters(text))
+        return sum(utf8_bytes(c) if is_emoji(c) else 1 for c in clusters(text))
     if rule.counting == "mastodon":
-        return graphemes(content_warning) + _mastodon_text_length(text)
+        return graphemes(content_warning + mastodon.countable_text(text))
     return graphemes(text)
-
-
-def _mastodon_text_length(text: str) -> int:
-    # Only URLs with a scheme shrink to 23; a bare domain counts every character.
-    found = links(text, bare_domains=False)
-    spans = sum(graphemes(text[link.start:link.end]) for link in found)
-    return graphemes(text) - spans + MASTODON_URL_LENGTH * len(found)
 
 
 def overflows(rule: PlatformRule, text: str, content_warning: str = "") -> list[Overflow]:

@@ -18,7 +18,6 @@ from channels.rules import PlatformRule
 from channels.social import bluesky
 from channels.social.counting import (
     fits,
-    graphemes,
     hashtags,
     length,
     linkedin_escape,
@@ -26,11 +25,11 @@ from channels.social.counting import (
     overflows,
     utf8_bytes,
 )
+from channels.social.layout import arrange, room
 
 # Mastodon convention: mental-health topics go behind a content warning, which the
 # server counts toward the limit.  It hides the claim and its disclaimer alike.
 CONTENT_WARNING = "Mental health"
-SEE_MORE_MARGIN = 10
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,10 @@ def compose(rule: PlatformRule, article: Article, required: tuple[Disclaimer, ..
     candidates = [authored] if authored else _derived(article)
     tags = _tags(rule, article, authored or "")
     # Hashtags are the first thing to go; the disclaimer and the link never are.
-    layouts = [_layout(rule, c, shown, disclaimer, t) for c in candidates for t in (tags, "")]
+    arranged = [arrange(rule, c, shown, disclaimer, t) for c in candidates for t in (tags, "")]
+    layouts = [text for text in arranged if text is not None]
+    if not layouts:
+        raise _no_hook(rule, article, disclaimer, authored is not None)
     text = next((t for t in layouts if fits(rule, t, warning)), None)
     if text is None:
         raise _too_long(rule, article, layouts[-1], warning, authored is not None)
@@ -96,6 +98,17 @@ def _too_long(rule: PlatformRule, article: Article, text: str, warning: str,
         f"disclaimer are added", fix)
 
 
+def _no_hook(rule: PlatformRule, article: Article, disclaimer: str,
+             authored: bool) -> ContentTooLong:
+    where = _where(article, rule.name) if authored else article.path
+    space = room(rule, disclaimer)
+    fix = (f"open social.{rule.name} with a line of at most {space} characters" if space > 1
+           else "shorten the short wording of the disclaimers in source/disclaimers.yaml")
+    return ContentTooLong(
+        where, f"social: the {rule.label} post cannot open with its hook and still show the "
+        f"disclaimers before 'see more' ({rule.see_more} characters)", fix)
+
+
 def _where(article: Article, platform: str) -> str:
     """``file:line`` of ``social.<platform>`` in the front matter (the file alone if not found)."""
     try:
@@ -119,34 +132,6 @@ def _derived(article: Article) -> list[str]:
     first_sentence = re.split(r"(?<=[.!?])\s", article.summary, maxsplit=1)[0]
     return [f"{article.title}\n\n{article.summary}", f"{article.title}\n\n{first_sentence}",
             article.title, first_sentence]
-
-
-def _layout(rule: PlatformRule, text: str, link: str, disclaimer: str, tags: str) -> str:
-    order = [text, disclaimer, link, tags]
-    if rule.see_more is not None and graphemes(f"{text}\n\n{disclaimer}") > _shown(rule):
-        # The disclaimer must show before the "more" cut (FTC: clear and conspicuous):
-        # after a short opening line if one fits, else first of all.
-        opener, rest = _opener(rule, text, disclaimer)
-        order = [opener, disclaimer, rest, link, tags] if opener else [disclaimer, text, link, tags]
-    return "\n\n".join(part for part in order if part)
-
-
-def _shown(rule: PlatformRule) -> int:
-    # The cut is approximate and moves with the device: keep a margin before it.
-    return (rule.see_more or 0) - SEE_MORE_MARGIN
-
-
-def _opener(rule: PlatformRule, text: str, disclaimer: str) -> tuple[str, str]:
-    """The opening line and the rest, the opening short enough to show the disclaimer."""
-    head, _, rest = text.partition("\n\n")
-    options = [(head, rest)]
-    short, colon, subtitle = head.partition(": ")
-    if colon:  # "Title: subtitle" opens with the title and keeps the subtitle below
-        options.append((short, f"{subtitle[:1].upper()}{subtitle[1:]}\n\n{rest}"))
-    for opener, remainder in options:
-        if graphemes(f"{opener}\n\n{disclaimer}") <= _shown(rule):
-            return opener, remainder.strip()
-    return "", text
 
 
 def _display(rule: PlatformRule, link: str) -> str:

@@ -53,7 +53,7 @@ def url_spans(units: str) -> dict[int, int]:
         _, before, url, protocol, domain, _, path, _ = match.groups()
         end = match.end()
         start = end - len(url)
-        if not _valid_url(url, protocol or "https://", domain):
+        if not valid_url(url, protocol or "https://", domain):
             continue
         if protocol:
             tco = valid_tco_url.search(url)
@@ -72,7 +72,7 @@ def _ascii_domains(domain: str, start: int, path_end: int | None) -> dict[int, i
     return found
 
 
-def _valid_url(url: str, protocol: str, domain: str) -> bool:
+def valid_url(url: str, protocol: str, domain: str) -> bool:
     """twitter-text's ``isValidUrl`` with its own ``idna.toAscii`` (which keeps the domain)."""
     if domain.startswith("xn--") and not valid_ascii_domain.search(domain):
         return False

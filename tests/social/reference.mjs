@@ -3,6 +3,8 @@
 //   {"op": "x", "text": "..."}        twitter-text 3.1 parseTweet (config v3) and its entities
 //   {"op": "bluesky", "text": "..."}  @atproto/api RichText: graphemeLength, detectFacets
 //   {"op": "graphemes", "text": "..."} Intl.Segmenter grapheme clusters
+//   {"op": "mastodon", "text": "..."}  Mastodon's StatusLengthValidator (mastodon.cjs)
+//   {"op": "all", "text": "..."}       all of the above, keyed by op
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -14,6 +16,9 @@ const twitter = require('twitter-text');
 const { RichText } = await import(pathToFileURL(path.join(root, 'node_modules/@atproto/api/dist/index.js')).href);
 const v3 = twitter.configs.version3;
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Loaded last: it makes a second copy of twitter-text's extractor with Mastodon's pattern.
+const mastodonRule = require(path.join(path.dirname(new URL(import.meta.url).pathname), 'mastodon.cjs'));
+const mastodonParts = mastodonRule.load(root);
 
 function x(text) {
   const parsed = twitter.parseTweet(text, v3);
@@ -30,9 +35,13 @@ function bluesky(text) {
 
 const ops = {
   x, bluesky,
+  mastodon: (text) => mastodonRule.mastodon(mastodonParts, segmenter, text),
   graphemes: (text) => ({ count: [...segmenter.segment(text)].length,
                           clusters: [...segmenter.segment(text)].map((s) => s.segment) }),
 };
+// Every reference's answer for one string in one round trip.
+const each = Object.entries(ops);
+ops.all = (text) => Object.fromEntries(each.map(([op, fn]) => [op, fn(text)]));
 
 const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {

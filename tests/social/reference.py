@@ -43,6 +43,13 @@ class Reference:
     def bluesky(self, text: str) -> dict:
         return self.ask("bluesky", text)
 
+    def all(self, text: str) -> dict:
+        """Every reference's answer for ``text``, keyed by op, in one round trip."""
+        return self.ask("all", text)
+
+    def mastodon(self, text: str) -> dict:
+        return self.ask("mastodon", text)
+
     def graphemes(self, text: str) -> int:
         return int(self.ask("graphemes", text)["count"])
 

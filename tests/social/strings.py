@@ -82,9 +82,30 @@ def piece(draw: st.DrawFn) -> str:
     return draw(st.text(max_size=6))
 
 
+# What Mastodon's own URL and mention patterns add: other schemes, non-ASCII queries,
+# '=' at a path's end, remote mentions (a long domain included).
+MASTODON_SCHEMES = ["dat://", "gemini://", "gopher://", "ipfs://", "ssb://", "xmpp:", "magnet:?"]
+MASTODON_TAILS = ["/b=", "/a=b", "?q=\u00e4", "?q=\u65e5\u672c", "/\u00e4rger=", "/x.", "/(a)=",
+                  "?x=1&", "/\U0001F600", "/~u"]
+MASTODON_MENTIONS = ["@alice@mastodon.social", "@Bob.Lee@example.org", "@a@b",
+                     "@x@" + "b" * 260 + ".com", "@user@d\u00f6main.de", "mail@user@example.com",
+                     "=@user@ex.org", "@user@@x.org"]
+
+
 @st.composite
-def posts(draw: st.DrawFn) -> str:
+def mastodon_piece(draw: st.DrawFn) -> str:
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return (draw(st.sampled_from(MASTODON_SCHEMES + SCHEMES)) + draw(st.sampled_from(HOSTS))
+                + draw(st.sampled_from(MASTODON_TAILS + PATHS)) + draw(st.sampled_from(TRAILING)))
+    if kind == 1:
+        return draw(st.sampled_from(MASTODON_MENTIONS))
+    return draw(piece())
+
+
+@st.composite
+def posts(draw: st.DrawFn, pieces: st.SearchStrategy[str] | None = None) -> str:
     """Pieces joined by spaces, line breaks or nothing at all (adjacency matters too)."""
-    parts = draw(st.lists(piece(), min_size=1, max_size=8))
+    parts = draw(st.lists(piece() if pieces is None else pieces, min_size=1, max_size=8))
     glue = st.sampled_from([" ", " ", "\n", "", "\r\n", ". ", " ("])
     return "".join(part + draw(glue) for part in parts).rstrip(" ")

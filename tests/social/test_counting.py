@@ -152,7 +152,8 @@ def test_x_counts_bare_domains_as_23():
 
 def test_instagram_limits_hashtags_not_url_fragments():
     rule = platform("instagram")
-    assert counting.hashtags("#a1 #b2 https://x.example/#frag a#b #123") == ["a1", "b2"]
+    assert counting.hashtags("#a1 #b2 https://example.com/#frag a#b #123") == [
+        "a1", "b2", "b", "123"]
     six = " ".join(f"#tag{i}" for i in range(6))
     assert [p.what for p in counting.overflows(rule, six)] == ["6 hashtags, over the limit of 5"]
 

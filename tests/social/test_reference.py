@@ -1,15 +1,16 @@
-"""Our counters against the platforms' own reference code, on thousands of generated strings."""
+"""Our counters against the platforms' own reference code, on 3,000 generated strings."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from reference import reference  # noqa: F401  (the session's node process)
-from strings import BREAKS, NEWER, SYMBOLS, posts
+from strings import BREAKS, NEWER, SYMBOLS, mastodon_piece, posts
 
-from channels.social import bluesky, counting
+from channels.rules import platform
+from channels.social import bluesky, counting, mastodon
 
-MANY = settings(max_examples=1500, deadline=None, derandomize=True,
+MANY = settings(max_examples=3000, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -27,25 +28,23 @@ def _detected(answer: dict) -> list[dict]:
 
 
 @MANY
-@given(posts())
-def test_x_weighted_length_and_validity_agree_with_twitter_text(reference, text):  # noqa: F811
-    expected = reference.x(text)
+@given(posts(mastodon_piece()))
+def test_every_counter_agrees_with_the_platforms_reference_code(reference, text):  # noqa: F811
+    """One generated string, every reference at once (one round trip to the one node).
+
+    X: twitter-text parseTweet; Bluesky: RichText graphemes and detectFacets; graphemes:
+    Intl.Segmenter; Mastodon: its validator on twitter-text's extractor with its pattern.
+    """
+    expected = reference.all(text)
+    x = expected["x"]
     assert (counting.x_length(text), counting.x_valid(text)) == (
-        expected["weightedLength"], expected["valid"])
-
-
-@MANY
-@given(posts())
-def test_bluesky_graphemes_and_facets_agree_with_atproto_rich_text(reference, text):  # noqa: F811
-    expected = reference.bluesky(text)
-    assert counting.graphemes(text) == expected["graphemes"]
-    assert _bluesky_facets(text) == _detected(expected)
-
-
-@MANY
-@given(posts())
-def test_grapheme_clusters_agree_with_intl_segmenter(reference, text):  # noqa: F811
-    assert counting.graphemes(text) == reference.graphemes(text)
+        x["weightedLength"], x["valid"]), "X"
+    sky = expected["bluesky"]
+    assert counting.graphemes(text) == sky["graphemes"] == expected["graphemes"]["count"]
+    assert _bluesky_facets(text) == _detected(sky), "Bluesky facets"
+    masto = expected["mastodon"]
+    assert mastodon.countable_text(text) == masto["countable"], "Mastodon"
+    assert counting.length(platform("mastodon"), text) == masto["length"], "Mastodon"
 
 
 @pytest.mark.parametrize("text", [*SYMBOLS, *NEWER, *BREAKS, "a\r\nb", "\u00a9\ufe0f 2026"])

@@ -8,7 +8,6 @@ import io
 import json
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -156,17 +155,6 @@ def test_share_card_bytes_depend_only_on_title_and_settings(seed):
     recoloured = dataclasses.replace(site, brand=dataclasses.replace(site.brand, primary="#000000"))
     assert _pixel(share_image.render_share_image("Sleep and mood", recoloured, templates),
                   (5, 5)) == (0, 0, 0)
-
-
-def test_woff2_fallback_gives_the_same_font(seed):
-    """Where FreeType lacks brotli, fontTools converts the font: same glyphs, same widths."""
-    # The file as shipped: the fetcher now hands renderers fonts already decompressed.
-    woff2 = (Path(seed.context.templates_dir) / share_image.BOLD).read_bytes()
-    ttf = share_image._woff2_to_ttf(woff2)
-    assert ttf[:4] == b"\x00\x01\x00\x00" and woff2[:4] != ttf[:4]
-    title = seed.article.title
-    width = share_image._font(woff2, 60).getlength(title)
-    assert share_image._font(ttf, 60).getlength(title) == width
 
 
 def _with_post(seed, name: str, text: str):
