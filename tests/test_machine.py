@@ -67,8 +67,25 @@ def ensure(fake: Path, scope: str, *, user: bool = False) -> subprocess.Complete
                "--clear-groups"]
     prefix = setpriv if user else []
     env = {"PATH": str(fake), "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
-    return subprocess.run([*prefix, PYTHON, "-m", "channels.machine", scope], cwd=ROOT,
+    return subprocess.run([*prefix, PYTHON, "-m", "channels.machine", scope],
+                          cwd=_readable_copy(fake) if user else ROOT,
                           env=env, capture_output=True, text=True, timeout=60)
+
+
+def _readable_copy(fake: Path) -> Path:
+    """The script and its list where the unprivileged user can read them (a clone in /root
+    is not readable to others)."""
+    copy = fake / "project"
+    (copy / "channels").mkdir(parents=True)
+    shutil.copy(ROOT / "channels" / "machine.py", copy / "channels" / "machine.py")
+    (copy / "channels" / "__init__.py").write_text("")
+    shutil.copy(ROOT / "system-packages.txt", copy / "system-packages.txt")
+    for path in (copy, copy / "channels"):
+        path.chmod(0o755)
+    for path in (copy / "channels" / "machine.py", copy / "channels" / "__init__.py",
+                 copy / "system-packages.txt"):
+        path.chmod(0o644)
+    return copy
 
 
 def apt_log(fake: Path) -> list[str]:

@@ -6,7 +6,7 @@ import argparse
 
 
 def port(text: str) -> int:
-    """A TCP port number: 1 to 65535 (0 is refused: the printed address must be usable)."""
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a port number from 1 to 65535")
+    """A TCP port number, 0 to 65535 (0: any free port; the command prints the one it got)."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number from 0 to 65535")
     return int(text)

@@ -55,7 +55,7 @@ def test_a_port_out_of_range_is_one_line(command):
     done = publish(command, "--port", "99999")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (f"publish: error: publish {command}: argument --port: '99999' is not "
-                           f"a port number from 1 to 65535 (see 'publish {command} --help')\n")
+                           f"a port number from 0 to 65535 (see 'publish {command} --help')\n")
 
 
 def test_usage_error_is_one_line():
