@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from channels.content.invisible import first_invisible
 from channels.content.yamlsafe import YamlDoc
 from channels.errors import InputError
 from channels.rules import PLATFORMS
@@ -139,6 +140,10 @@ class Fields:
                 f"field '{path}' contains a line break or control character",
                 "write it as one plain line",
             )
+        invisible = first_invisible(str(value))
+        if invisible:
+            raise InputError(self.where(path), f"field '{path}' holds {invisible}, which a "
+                             "reader cannot see (platforms keep it)", "remove it")
         value = " ".join(str(value).split())
         markup = _MARKUP.search(value)
         if markup:

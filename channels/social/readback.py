@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 
+from channels.content.invisible import first_invisible
 from channels.rules import PLATFORMS
 from channels.social.counting import LINKEDIN_RESERVED, before_cut
 from channels.social.exports import csv_rows
@@ -56,7 +56,7 @@ def per_platform(posts: list[tuple[str, str]], suffix: str) -> dict[str, str]:
     """One part per platform; a missing or second post, or a hidden control, is an empty part."""
     parts: dict[str, str] = {}
     for name, text in posts:
-        key, bad = f"{name}{suffix}", control(text)
+        key, bad = f"{name}{suffix}", first_invisible(text)
         if key in parts or any(k.startswith(key + " (a second") for k in parts):
             key, bad = f"{key} (a second post: keep one per platform)", "x"
         elif bad:
@@ -69,25 +69,8 @@ def per_platform(posts: list[tuple[str, str]], suffix: str) -> dict[str, str]:
     return parts
 
 
-def control(text: str) -> str:
-    """The first invisible format or bidi control character in ``text`` ("" if none).
-
-    A zero-width joiner between two emoji (a family, a flag) is part of the emoji.
-    """
-    for index, char in enumerate(text):
-        if char in "\u2028\u2029" or unicodedata.category(char) == "Cf":
-            if char == "\u200d" and _emoji(text, index - 1) and _emoji(text, index + 1):
-                continue
-            return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
-    return ""
-
-
-def _emoji(text: str, index: int) -> bool:
-    return 0 <= index < len(text) and unicodedata.category(text[index]) in ("So", "Mn", "Sk")
-
-
 def clean(text: str) -> str:
-    return "" if control(text) else text
+    return "" if first_invisible(text) else text
 
 
 def shown_api_text(api_text: str) -> str:
