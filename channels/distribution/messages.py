@@ -9,6 +9,7 @@ back in the tests, so the structure is the standard one.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -34,12 +35,12 @@ class Edition:
     unsubscribe_url: str
     unsubscribe_mailto: str
 
-    @property
+    @functools.cached_property
     def domain(self) -> str:
-        return parseaddr(self.sender)[1].rpartition("@")[2]
+        return self.envelope_from.rpartition("@")[2]
 
-    @property
-    def envelope_from(self) -> str:
+    @functools.cached_property
+    def envelope_from(self) -> str:  # parsed once per send, not once per message
         return parseaddr(self.sender)[1]
 
 
