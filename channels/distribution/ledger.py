@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Insert, bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Executable, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from channels.distribution.database import Store, now
 from channels.distribution.schema import LEDGER, SUBSCRIBERS
@@ -109,13 +108,13 @@ _MARK = update(LEDGER).where(*_ROW).values(
 _FORGET = delete(LEDGER).where(*_ROW, LEDGER.c.attempts <= 1)
 _UNCLAIM = update(LEDGER).where(*_ROW).values(
     state="deferred", attempts=LEDGER.c.attempts - 1, updated=bindparam("p_updated"))
-_INSERTS = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 @functools.cache
-def _claim_statement(dialect: str) -> Insert:
+def _claim_statement(dialect: str) -> Executable:
     """INSERT a claimed row, or on a re-run reclaim it (attempts + 1, same id and handle)."""
-    insert = _INSERTS[dialect](LEDGER)
+    insert: sqlite.Insert | postgresql.Insert = (
+        postgresql.insert(LEDGER) if dialect == "postgresql" else sqlite.insert(LEDGER))
     statement = insert.values(
         newsletter=bindparam("p_newsletter"), key=bindparam("p_key"), email=bindparam("p_email"),
         state="claimed", attempts=1, message_id=bindparam("p_message_id"),
