@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Executable, bindparam, delete, select, update
+from sqlalchemy import Executable, Integer, Text, bindparam, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from channels.distribution.database import Store, now
@@ -34,8 +34,8 @@ def claim(store: Store, campaign: str, address: str, message_id: str, handle: st
 class Book:
     """One send's ledger on one held connection: a claim commits with the outcome before it.
 
-    Per recipient one transaction: write the previous recipient's outcome, check that
-    this one is still subscribed (locking the row on PostgreSQL) and claim it, commit.
+    Per recipient one transaction of two statements: write the previous recipient's
+    outcome; claim this one only if still subscribed (one INSERT ... SELECT); commit.
     The statements are built once (module constants), so SQLAlchemy compiles each once.
     An outcome waits in memory only from the server's reply to the next claim (or
     ``flush``/``close``): the same window as a separate commit right after the reply.
@@ -44,23 +44,18 @@ class Book:
     def __init__(self, store: Store, campaign: str) -> None:
         self.campaign = campaign
         self._conn = store.engine.connect()
-        dialect = self._conn.dialect.name
-        self._status = _STATUS_LOCKED if dialect == "postgresql" else _STATUS
-        self._claim = _claim_statement(dialect)
+        self._claim = _claim_statement(self._conn.dialect.name)
         self._outcomes: list[dict[str, str]] = []
 
     def claim(self, address: str, message_id: str, handle: str) -> bool:
         """Commit the pending outcomes and, if still subscribed, this recipient's claim."""
-        key, claimed = address.lower(), False
         with self._conn.begin():
             self._write_outcomes()
-            if self._conn.scalar(self._status, {"p_key": key}) == "subscribed":
-                self._conn.execute(self._claim, {
-                    "p_newsletter": self.campaign, "p_key": key, "p_email": address,
-                    "p_message_id": message_id, "p_handle": handle, "p_updated": now()})
-                claimed = True
+            claimed = self._conn.execute(self._claim, {
+                "p_newsletter": self.campaign, "p_key": address.lower(), "p_email": address,
+                "p_message_id": message_id, "p_handle": handle, "p_updated": now()}).first()
         self._outcomes.clear()
-        return claimed
+        return claimed is not None
 
     def mark(self, address: str, state: str, reason: str = "") -> None:
         """The server's answer: committed with the next claim, or by ``flush``."""
@@ -101,8 +96,6 @@ class Book:
 
 
 _ROW = (LEDGER.c.newsletter == bindparam("p_newsletter"), LEDGER.c.key == bindparam("p_key"))
-_STATUS = select(SUBSCRIBERS.c.status).where(SUBSCRIBERS.c.key == bindparam("p_key"))
-_STATUS_LOCKED = _STATUS.with_for_update()  # an unsubscribe waits for this claim, or wins
 _MARK = update(LEDGER).where(*_ROW).values(
     state=bindparam("p_state"), reason=bindparam("p_reason"), updated=bindparam("p_updated"))
 _FORGET = delete(LEDGER).where(*_ROW, LEDGER.c.attempts <= 1)
@@ -112,17 +105,27 @@ _UNCLAIM = update(LEDGER).where(*_ROW).values(
 
 @functools.cache
 def _claim_statement(dialect: str) -> Executable:
-    """INSERT a claimed row, or on a re-run reclaim it (attempts + 1, same id and handle)."""
+    """One statement: claim the row only if the address is subscribed now, else change nothing.
+
+    INSERT ... SELECT from the subscriber's row (locked FOR UPDATE on PostgreSQL: an
+    unsubscribe waits for this claim, or wins; SQLite's BEGIN IMMEDIATE already serializes),
+    and on a re-run reclaim the existing row (attempts + 1, same Message-ID and handle).
+    """
     insert: sqlite.Insert | postgresql.Insert = (
         postgresql.insert(LEDGER) if dialect == "postgresql" else sqlite.insert(LEDGER))
-    statement = insert.values(
-        newsletter=bindparam("p_newsletter"), key=bindparam("p_key"), email=bindparam("p_email"),
-        state="claimed", attempts=1, message_id=bindparam("p_message_id"),
-        handle=bindparam("p_handle"), used="", reason="", updated=bindparam("p_updated"))
-    return statement.on_conflict_do_update(
+    text, row = Text(), SUBSCRIBERS.c
+    subscribed = select(
+        bindparam("p_newsletter", type_=text), row.key, bindparam("p_email", type_=text),
+        literal("claimed", text), literal(1, Integer()), bindparam("p_message_id", type_=text),
+        bindparam("p_handle", type_=text), literal("", text), literal("", text),
+        bindparam("p_updated", type_=text),
+    ).where(row.key == bindparam("p_key"), row.status == "subscribed").with_for_update()
+    columns = ("newsletter", "key", "email", "state", "attempts", "message_id", "handle",
+               "used", "reason", "updated")
+    return insert.from_select(columns, subscribed).on_conflict_do_update(
         index_elements=[LEDGER.c.newsletter, LEDGER.c.key],
         set_={"state": "claimed", "attempts": LEDGER.c.attempts + 1,
-              "updated": insert.excluded.updated})
+              "updated": insert.excluded.updated}).returning(LEDGER.c.key)
 
 
 def mark(store: Store, campaign: str, address: str, state: str, reason: str = "") -> None:

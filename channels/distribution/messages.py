@@ -35,13 +35,19 @@ class Edition:
     unsubscribe_url: str
     unsubscribe_mailto: str
 
-    @functools.cached_property
+    @property
     def domain(self) -> str:
-        return self.envelope_from.rpartition("@")[2]
+        return _address(self.sender).rpartition("@")[2]
 
-    @functools.cached_property
-    def envelope_from(self) -> str:  # parsed once per send, not once per message
-        return parseaddr(self.sender)[1]
+    @property
+    def envelope_from(self) -> str:
+        return _address(self.sender)
+
+
+@functools.lru_cache(maxsize=8)
+def _address(sender: str) -> str:
+    """The address in ``Name <address>``, parsed once per send, not once per message."""
+    return parseaddr(sender)[1]
 
 
 def _b64(data: bytes) -> str:

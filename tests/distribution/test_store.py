@@ -133,3 +133,29 @@ def test_a_store_whose_audit_log_predates_the_migration_gets_its_guards(tmp_path
                                                     match="audit_log is append-only"):
         conn.execute("DELETE FROM audit_log")
     conn.close()
+
+
+def test_a_book_commits_each_outcome_with_the_next_claim_and_reclaims_on_a_rerun(any_db,
+                                                                                 tmp_path):
+    store = _import(any_db, tmp_path, "a@example.org,A,2026-01-01\nb@example.org,B,2026-01-01\n"
+                                      "c@example.org,C,2026-01-01\n")
+    reader = subscribers.connect(any_db)  # another process's view of the ledger
+    with ledger.Book(store, "c1") as book:
+        assert book.claim("a@example.org", "<a@x>", "handle-a")
+        book.mark("a@example.org", "deferred", "451 4.3.0 try later")
+        assert ledger.states(reader, "c1") == {"a@example.org": "claimed"}  # not yet written
+        subscribers.opt_out(reader, "b@example.org", "unsubscribed", "link")
+        assert not book.claim("b@example.org", "<b@x>", "handle-b")  # left: no row
+        assert ledger.states(reader, "c1") == {"a@example.org": "deferred"}  # came with it
+        assert book.claim("c@example.org", "<c@x>", "handle-c")
+        book.mark("c@example.org", "delivered")
+    assert ledger.states(reader, "c1") == {"a@example.org": "deferred",
+                                           "c@example.org": "delivered"}  # flushed at close
+    with ledger.Book(store, "c1") as book:  # the re-run: the same row, one more attempt
+        assert book.claim("a@example.org", "<other@x>", "handle-other")
+    with reader.engine.connect() as conn:
+        row = conn.execute(text("SELECT state, attempts, message_id, handle FROM ledger "
+                                "WHERE key = 'a@example.org'")).one()
+    assert tuple(row) == ("claimed", 2, "<a@x>", "handle-a")
+    store.close()
+    reader.close()
