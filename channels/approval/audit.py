@@ -1,41 +1,27 @@
 """The audit log: who approved which hash, who released, who sent which campaign to how many.
 
-Append-only, in the subscriber store's database (``--db`` or ``PUBLISH_DB``: a SQLite file
-or an SQLAlchemy URL such as ``postgresql+psycopg://...``), its own table, SQLAlchemy Core.
-The only write is ``append``; the database itself refuses UPDATE and DELETE on the table.
+Append-only, in the subscriber store (``--db`` or ``PUBLISH_DB``: a SQLite file or a
+``postgresql+psycopg://...`` URL), opened through channels/distribution/database.py; the
+table and its guards are migration 3 in schema.py. The only write is ``append``; the
+database itself refuses UPDATE and DELETE on the table.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from channels.distribution.database import open_store
+from channels.distribution.schema import AUDIT_LOG as audit_log
+
 EVENTS = ("approve", "release", "send")
-metadata = sa.MetaData()
-audit_log = sa.Table(
-    "audit_log", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.String(40), nullable=False),
-    sa.Column("event", sa.String(16), nullable=False),
-    sa.Column("slug", sa.String(200), nullable=False),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False, server_default=""),
-    sa.Column("campaign", sa.String(200), nullable=False, server_default=""),
-    sa.Column("count", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("detail", sa.Text, nullable=False, server_default=""),
-)
-_GUARDS = {
-    "sqlite": [f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON "
-               "audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-               for verb in ("UPDATE", "DELETE")],
-    "postgresql": [f"CREATE OR REPLACE RULE audit_log_no_{verb.lower()} AS ON {verb} TO "
-                   "audit_log DO INSTEAD NOTHING" for verb in ("UPDATE", "DELETE")],
-}
 
 
 @dataclass(frozen=True)
@@ -53,15 +39,18 @@ class Entry:
 
 
 def engine_for(db: Path | str) -> sa.Engine:
-    """An engine on ``db``: a URL as given, anything else a SQLite file path."""
-    text = str(db)
-    url = text if "://" in text else f"sqlite:///{Path(text).resolve()}"
-    engine = sa.create_engine(url)
-    metadata.create_all(engine)
-    with engine.begin() as conn:
-        for guard in _GUARDS.get(engine.dialect.name, []):
-            conn.exec_driver_sql(guard)
-    return engine
+    """The store's engine on ``db`` (a path or URL), migrated: the table and its guards exist."""
+    return open_store(db).engine
+
+
+@contextlib.contextmanager
+def _connection(db: Path | str, write: bool = False) -> Iterator[sa.Connection]:
+    store = open_store(db)
+    try:
+        with store.engine.begin() if write else store.engine.connect() as conn:
+            yield conn
+    finally:
+        store.close()
 
 
 def append(db: Path | str, event: str, slug: str, sha256: str = "", campaign: str = "",
@@ -69,23 +58,18 @@ def append(db: Path | str, event: str, slug: str, sha256: str = "", campaign: st
     """Add one entry at the end of the log (the time is now, the actor the OS user if unnamed)."""
     entry = Entry(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), event, slug,
                   actor or getpass.getuser(), sha256, campaign, count, detail)
-    engine = engine_for(db)
-    with engine.begin() as conn:
+    with _connection(db, write=True) as conn:
         conn.execute(audit_log.insert().values(**entry.__dict__))
-    engine.dispose()
     return entry
 
 
 def entries(db: Path | str, slug: str = "") -> list[Entry]:
     """The log, oldest first; only ``slug``'s entries if one is given."""
-    engine = engine_for(db)
     query = sa.select(*[audit_log.c[f] for f in Entry.__dataclass_fields__])
     if slug:
         query = query.where(audit_log.c.slug == slug)
-    with engine.connect() as conn:
-        rows = [Entry(**row._mapping) for row in conn.execute(query.order_by(audit_log.c.id))]
-    engine.dispose()
-    return rows
+    with _connection(db) as conn:
+        return [Entry(**row._mapping) for row in conn.execute(query.order_by(audit_log.c.id))]
 
 
 def record_release(db: Path | str, slug: str, manifest: Path) -> Entry | None:

@@ -9,6 +9,7 @@ back in the tests, so the structure is the standard one.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -36,11 +37,17 @@ class Edition:
 
     @property
     def domain(self) -> str:
-        return parseaddr(self.sender)[1].rpartition("@")[2]
+        return _address(self.sender).rpartition("@")[2]
 
     @property
     def envelope_from(self) -> str:
-        return parseaddr(self.sender)[1]
+        return _address(self.sender)
+
+
+@functools.lru_cache(maxsize=8)
+def _address(sender: str) -> str:
+    """The address in ``Name <address>``, parsed once per send, not once per message."""
+    return parseaddr(sender)[1]
 
 
 def _b64(data: bytes) -> str:

@@ -1,6 +1,6 @@
 """The mailing list's tables and the ordered list of migrations that create and change them.
 
-Adding a table (an audit log, say): define it on ``METADATA`` here and append one
+Adding a table: define it on ``METADATA`` here and append one
 ``Migration`` to ``MIGRATIONS`` with the next version number.  Never edit a migration
 that has shipped: a store records the versions it has applied and runs only newer ones.
 """
@@ -78,6 +78,29 @@ PROCESSED_MAIL = Table(
 )
 
 
+# Who approved which hash, who released, who sent which campaign to how many.  Written only
+# by channels/approval/audit.py (INSERT); the database itself refuses UPDATE and DELETE.
+AUDIT_LOG = Table(
+    "audit_log", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("event", String(16), nullable=False),
+    Column("slug", String(200), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("sha256", String(64), nullable=False, server_default=""),
+    Column("campaign", String(200), nullable=False, server_default=""),
+    Column("count", Integer, nullable=False, server_default="0"),
+    Column("detail", Text, nullable=False, server_default=""),
+)
+_APPEND_ONLY = {
+    "sqlite": [f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON "
+               "audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+               for verb in ("UPDATE", "DELETE")],
+    "postgresql": [f"CREATE OR REPLACE RULE audit_log_no_{verb.lower()} AS ON {verb} TO "
+                   "audit_log DO INSTEAD NOTHING" for verb in ("UPDATE", "DELETE")],
+}
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the schema, applied once per store, in a transaction, in version order."""
@@ -94,7 +117,15 @@ def _create(*tables: Table) -> Callable[[Connection], None]:
     return apply
 
 
+def _audit_log(conn: Connection) -> None:
+    # checkfirst: stores from before this migration may have the table (audit.py made it).
+    AUDIT_LOG.create(conn, checkfirst=True)
+    for guard in _APPEND_ONLY.get(conn.dialect.name, []):
+        conn.exec_driver_sql(guard)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "subscribers and the send ledger", _create(SUBSCRIBERS, LEDGER)),
     Migration(2, "mail already processed by 'publish mailbox process'", _create(PROCESSED_MAIL)),
+    Migration(3, "the append-only audit log (approvals, releases, sends)", _audit_log),
 )

@@ -170,12 +170,13 @@ def _run(db: Store, smtp: Connection, compose: Composer, todo: list[store.Subscr
          retry: Retry, stop: threading.Event, progress: Progress) -> list[tuple[str, str, str]]:
     """(address, state, reason) per recipient tried; stops when the server seems down."""
     outcomes: list[tuple[str, str, str]] = []
-    for recipient in todo:
-        state, reason = _deliver(db, smtp, compose, recipient, retry, stop)
-        outcomes.append((recipient.email, state, reason))
-        progress(len(outcomes), len(todo))
-        if stop.is_set() or _stopped(outcomes, retry):
-            break
+    with ledger.Book(db, compose.edition.campaign) as book:
+        for recipient in todo:
+            state, reason = _deliver(db, book, smtp, compose, recipient, retry, stop)
+            outcomes.append((recipient.email, state, reason))
+            progress(len(outcomes), len(todo))
+            if stop.is_set() or _stopped(outcomes, retry):
+                break
     return outcomes
 
 
@@ -186,28 +187,28 @@ def _stopped(outcomes: list[tuple[str, str, str]], retry: Retry) -> str:
     return f"{len(last)} recipients in a row deferred: {last[-1][2]}"
 
 
-def _deliver(db: Store, smtp: Connection, compose: Composer, recipient: store.Subscriber,
-             retry: Retry, stop: threading.Event) -> tuple[str, str]:
+def _deliver(db: Store, book: ledger.Book, smtp: Connection, compose: Composer,
+             recipient: store.Subscriber, retry: Retry, stop: threading.Event) -> tuple[str, str]:
     address, campaign = recipient.email, compose.edition.campaign
     # Claimed only if still subscribed now: an unsubscribe made during the run wins.
-    if not ledger.claim(db, campaign, address, message_id(compose.edition, address),
-                        handle(compose.key, campaign, address)):
+    if not book.claim(address, message_id(compose.edition, address),
+                      handle(compose.key, campaign, address)):
         return "not subscribed", ""
     try:
         data = compose.compose(recipient)
         send_one(smtp, compose.edition.envelope_from, data, address, retry, stop)
     except ConfigError:
-        ledger.release(db, campaign, address)  # nothing went out: mark no one
+        book.release(address)  # nothing went out: mark no one
         raise
     except Permanent as exc:
-        ledger.mark(db, campaign, address, "failed", str(exc))
+        book.mark(address, "failed", str(exc))
         if exc.bounce:  # a dead address: no later campaign goes to it either
             store.opt_out(db, address, "bounced", str(exc))
         return "failed", str(exc)
     except Temporary as exc:
-        ledger.mark(db, campaign, address, "deferred", str(exc))
+        book.mark(address, "deferred", str(exc))
         return "deferred", str(exc)
     except Uncertain as exc:
         return "uncertain", str(exc)  # stays "claimed": never resent within this run
-    ledger.mark(db, campaign, address, "delivered")
+    book.mark(address, "delivered")
     return "delivered", ""

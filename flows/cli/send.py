@@ -43,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
         return _schedule(args, db)
     smtp_settings()
     subscribers.connect(db).close()  # a store that cannot be opened is refused here
+    from flows.server import use_server
+
+    # Before Prefect is imported: the reusable local server, detached and recorded, never a
+    # per-process one that a killed send would leave behind (README "The local Prefect server").
+    use_server()
     from flows.send import SendRequest, send
 
     state = send(SendRequest(args.out, args.slug, args.source_dir / "site.yaml", db,

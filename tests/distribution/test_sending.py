@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -301,6 +302,64 @@ def test_ctrl_c_finishes_the_message_in_flight_records_it_and_stops(tmp_path, se
     assert printed.endswith("stopped early: interrupted (re-run to resume)\n")
     assert result.out.startswith("sent 19, skipped 21 (already done)")
     assert server.recorder.per_recipient() == {a: 1 for a in subscribed(40)}
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for thread in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                children = {int(c) for c in (thread / "children").read_text().split()}
+                todo += children - found
+                found |= children
+    return found
+
+
+def _stray(pid: int, server: int) -> bool:
+    """Alive (not a zombie) and not in the reusable server's process group."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return stat[0] != "Z" and int(stat[2]) != server  # state, ppid, pgrp
+
+
+def test_a_sigkilled_publish_send_leaves_no_process_but_the_recorded_server(tmp_path, sendable):
+    out, source = sendable
+    db = make_list(tmp_path / "list.sqlite3", 5)
+    folder = tmp_path / "server"
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ("PUBLISH_SERVER", "PREFECT_API_URL", "PREFECT_HOME")}
+    environ.update(PUBLISH_SERVER_DIR=str(folder), PUBLISH_SIGNING_KEY=KEY)
+    publish_cli = [str(Path(sys.executable).parent / "publish")]
+    faults = Faults(hold_at=2)  # the SMTP server keeps message 2 waiting: the send is mid-run
+    try:
+        with Server(Recorder(faults)) as server:
+            run = subprocess.Popen([*publish_cli, *map(str, send_args(out, source, db))],
+                                   env={**environ, **server.env}, cwd=tmp_path,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            seen: set[int] = set()
+            deadline = time.monotonic() + 400
+            while (not faults.holding.is_set() and run.poll() is None
+                   and time.monotonic() < deadline):
+                seen |= _descendants(run.pid)
+                faults.holding.wait(0.2)
+            assert faults.holding.is_set(), f"the send never reached message 2 (exit {run.poll()})"
+            seen |= _descendants(run.pid)
+            run.kill()
+            assert run.wait(10) == -signal.SIGKILL
+        record = folder / "server.json"
+        recorded = json.loads(record.read_text())["pid"] if record.exists() else -1
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_stray(p, recorded) for p in seen):
+            time.sleep(0.2)
+        # Only the reusable server (its own process group, recorded, ended by 'publish server
+        # stop') outlives the run; no per-process Prefect server or worker is orphaned.
+        assert {p for p in seen if _stray(p, recorded)} == set()
+        assert recorded in seen and _stray(recorded, 0)  # the server itself serves on
+    finally:
+        subprocess.run([*publish_cli, "server", "stop"], env=environ, capture_output=True,
+                       timeout=60)
 
 
 # Refusals: one line, exit 2, nothing sent.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import run_cli
 from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 
 from channels.distribution import ledger
 from channels.distribution import store as subscribers
@@ -91,3 +92,70 @@ def test_a_store_that_cannot_be_opened_is_one_line_without_a_password(tmp_path):
                                  "cannot open the subscriber store: ")
     assert result.err.endswith("(pass --db with a writable SQLite file or a postgresql+psycopg:// "
                                "URL, or set PUBLISH_DB)\n")
+
+
+def test_the_audit_log_is_a_migration_and_append_only_on_both_engines(any_db):
+    from channels.approval import audit
+    from channels.distribution.schema import AUDIT_LOG
+
+    first = audit.append(any_db, "approve", "gut-brain-axis", "ab" * 32, actor="Dr. Ana Reyes")
+    store = subscribers.connect(any_db)
+    with store.engine.connect() as conn:
+        versions = set(conn.scalars(text("SELECT version FROM schema_version")))
+    assert versions == {m.version for m in MIGRATIONS} and 3 in versions
+    for statement in (AUDIT_LOG.update().values(actor="someone else"), AUDIT_LOG.delete()):
+        try:  # SQLite: a trigger aborts; PostgreSQL: a rule turns it into nothing
+            with store.engine.begin() as conn:
+                conn.execute(statement)
+        except DatabaseError as exc:
+            assert "audit_log is append-only" in str(exc)
+            assert store.engine.dialect.name == "sqlite"
+    store.close()
+    assert audit.entries(any_db) == [first]
+
+
+def test_a_store_whose_audit_log_predates_the_migration_gets_its_guards(tmp_path):
+    import sqlite3
+
+    from channels.approval import audit
+
+    db = tmp_path / "old.sqlite3"
+    subscribers.connect(db).close()
+    with sqlite3.connect(db) as conn:  # as the old audit.py left it: a table, versions 1 and 2
+        conn.execute("DELETE FROM schema_version WHERE version = 3")
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        conn.execute("DROP TRIGGER audit_log_no_delete")
+        conn.execute("INSERT INTO audit_log (at, event, slug, actor) VALUES "
+                     "('2026-11-30T10:00:00+00:00', 'release', 'old', 'ana')")
+    conn.close()
+    assert [e.slug for e in audit.entries(db)] == ["old"]  # migrated on open, entry kept
+    with sqlite3.connect(db) as conn, pytest.raises(sqlite3.DatabaseError,
+                                                    match="audit_log is append-only"):
+        conn.execute("DELETE FROM audit_log")
+    conn.close()
+
+
+def test_a_book_commits_each_outcome_with_the_next_claim_and_reclaims_on_a_rerun(any_db,
+                                                                                 tmp_path):
+    store = _import(any_db, tmp_path, "a@example.org,A,2026-01-01\nb@example.org,B,2026-01-01\n"
+                                      "c@example.org,C,2026-01-01\n")
+    reader = subscribers.connect(any_db)  # another process's view of the ledger
+    with ledger.Book(store, "c1") as book:
+        assert book.claim("a@example.org", "<a@x>", "handle-a")
+        book.mark("a@example.org", "deferred", "451 4.3.0 try later")
+        assert ledger.states(reader, "c1") == {"a@example.org": "claimed"}  # not yet written
+        subscribers.opt_out(reader, "b@example.org", "unsubscribed", "link")
+        assert not book.claim("b@example.org", "<b@x>", "handle-b")  # left: no row
+        assert ledger.states(reader, "c1") == {"a@example.org": "deferred"}  # came with it
+        assert book.claim("c@example.org", "<c@x>", "handle-c")
+        book.mark("c@example.org", "delivered")
+    assert ledger.states(reader, "c1") == {"a@example.org": "deferred",
+                                           "c@example.org": "delivered"}  # flushed at close
+    with ledger.Book(store, "c1") as book:  # the re-run: the same row, one more attempt
+        assert book.claim("a@example.org", "<other@x>", "handle-other")
+    with reader.engine.connect() as conn:
+        row = conn.execute(text("SELECT state, attempts, message_id, handle FROM ledger "
+                                "WHERE key = 'a@example.org'")).one()
+    assert tuple(row) == ("claimed", 2, "<a@x>", "handle-a")
+    store.close()
+    reader.close()
