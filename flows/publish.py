@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,43 @@ from channels.pipeline.writer import Writer
 from flows import progress
 from flows.pool import Workers, remote_build, unwrap
 
+# The gathered plan of the run ``publish_plan`` starts.  Not a flow parameter: Prefect
+# sends parameters to its API and, on Dask, with every task's context; the plan (every
+# article's text) would be ~1 MB at 100 articles, each time.  The flow's parameters are
+# the article paths, for the UI.
+_PLAN: ContextVar[Plan] = ContextVar("publish_plan")
+
+
+def publish_plan(plan: Plan, out_dir: Path, workers: int = 1,
+                 dask: str | None = None) -> list[Verdict]:
+    """Run the ``publish`` flow on ``plan``: worker processes here, or the Dask cluster at
+    ``dask``."""
+    token = _PLAN.set(plan)
+    try:
+        flow_run = publish.with_options(task_runner=runner(workers, len(plan.jobs), dask))
+        return flow_run(list(plan.order), out_dir, workers=workers, dask=bool(dask))
+    finally:
+        _PLAN.reset(token)
+
+
+def _current_plan() -> Plan:
+    # A function, not the variable in the flow's body: on Dask the flow function travels
+    # by value with each task's context, and a ContextVar cannot be pickled.
+    return _PLAN.get()
+
 
 @flow(name="publish", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False,
       validate_parameters=False)
-def publish(plan: Plan, out_dir: Path, workers: int = 1, dask: bool = False) -> list[Verdict]:
-    """Publish a gathered ``plan`` into ``out_dir``; raise at the end if any was refused.
+def publish(articles: list[str], out_dir: Path, workers: int = 1,
+            dask: bool = False) -> list[Verdict]:
+    """Publish the gathered plan of ``articles`` into ``out_dir``; raise at the end if any
+    was refused.  Started by ``publish_plan``, which holds the plan.
 
     With ``dask`` (the task runner is then a ``DaskTaskRunner``) each article is rendered
     and checked on a Dask worker, which returns the files; this process, the one writer of
     ``out_dir``, promotes them.
     """
+    plan = _current_plan()
     started = time.monotonic()
     # One article renders right here (no pool to start); more go to worker processes, even
     # with one worker: there WeasyPrint runs in a main thread, under a cheap timer signal.

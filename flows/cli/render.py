@@ -73,12 +73,10 @@ def run(args: argparse.Namespace) -> int:
         from flows.dask import check_cluster
 
         check_cluster(args.dask)
-    from flows.publish import publish, runner
+    from flows.publish import publish_plan
 
     try:
-        publish.with_options(task_runner=runner(args.workers, len(plan.jobs), args.dask))(
-            plan, args.out, workers=args.workers, dask=bool(args.dask)
-        )
+        publish_plan(plan, args.out, args.workers, args.dask)
     finally:
         if plan.settings.approval.publish:
             _log_releases(args, [job.article.slug for job in plan.jobs])

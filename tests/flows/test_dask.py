@@ -81,8 +81,8 @@ def local_run(source, out):
     return snapshot(out)
 
 
-def task_runs(env):
-    request = urllib.request.Request(f"{env['PREFECT_API_URL']}/task_runs/filter",
+def api(env, what):
+    request = urllib.request.Request(f"{env['PREFECT_API_URL']}/{what}/filter",
                                      data=b'{"limit": 200}',
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -102,8 +102,14 @@ def test_dask_output_is_byte_identical_to_a_local_run(env, cluster, tmp_path):
     builds = [t for t in stream.data if t["key"].startswith("remote_build")]
     assert len(builds) == 2
     assert {t["worker"] for t in builds} <= set(cluster.scheduler_info["workers"])
-    recorded = {r["name"]: r["state"]["type"] for r in task_runs(env)}
+    recorded = {r["name"]: r["state"]["type"] for r in api(env, "task_runs")}
     assert {recorded.get("build-gut-brain-axis"), recorded.get("build-copy")} == {"COMPLETED"}
+    # The flow's parameters (sent to the API, and with every task's context to the
+    # workers) are the article paths, not the gathered plan with every article's text.
+    [run] = [r for r in api(env, "flow_runs") if r["parameters"].get("dask")]
+    assert sorted(run["parameters"]["articles"]) == sorted(
+        str(source / name) for name in ("copy.md", "gut-brain-axis.md"))
+    assert len(json.dumps(run["parameters"])) < 1000
 
 
 def test_a_refused_article_on_a_dask_worker_is_refused_in_one_line(env, cluster, tmp_path):
