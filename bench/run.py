@@ -1,308 +1,160 @@
-"""Benchmark: floor, naive pandoc loop, cold, warm and incremental ``publish render`` runs.
+"""``make bench``: the pipeline against the physical floor and the naive loop, as ratios.
 
-Run as ``make bench`` (N = 1, 20, 100) or ``bench/run.py --n 20 --reps 3``.  Prints a
-Markdown table (medians of ``--reps`` runs) to paste into the README.  Each run is a
-fresh process, as a person would start it; ``publish render`` talks to a Prefect server
-this script starts on loopback (``PREFECT_API_URL``), and the embedded (ephemeral)
-server's fixed cost is measured on its own.
+    .venv/bin/python bench/run.py          # BENCH_N=100 articles, BENCH_REPS=3 (small runs)
+
+In one run, every command a fresh process as a person starts it, all against one local
+Prefect server that this script starts first (``publish server start``) so its fixed cost
+cancels. Prints a Markdown table, each target with PASS or MISS; then runs
+``bench/send_bench.py``. See README "Benchmark" for what each row means.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import platform
-import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-SEED = ROOT / "source" / "gut-brain-axis.md"
-TAG_SETS = ("[mental-health, depression, gut-health]", "[nutrition, gut-health]",
-            "[anxiety, sleep]", "[wellness]")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+
+from floor import floor_seconds  # noqa: E402
+from measure import (  # noqa: E402, F401  (vary: bench/same_bytes.py imports it from here)
+    BIN,
+    ROOT,
+    SEED,
+    Run,
+    edit,
+    make_library,
+    median,
+    naive,
+    publish,
+    render,
+    vary,
+)
+
 QUIET = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-         "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
-         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+         "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore"}
 
 
-@dataclass(frozen=True)
-class Run:
-    """One timed process: wall seconds and the peak memory of its whole process tree."""
-
-    seconds: float
-    peak_mb: float
-
-
-# ---- the library ----------------------------------------------------------------------
-
-def make_library(folder: Path, n: int) -> Path:
-    """``n`` articles from the seed: new titles, slugs, tags and section order."""
-    source = folder / "source"
-    source.mkdir(parents=True)
-    for name in ("site.yaml", "disclaimers.yaml"):
-        shutil.copy(ROOT / "source" / name, source / name)
-    seed = SEED.read_text()
-    for i in range(n):
-        (source / f"article-{i:03d}.md").write_text(vary(seed, i))
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    return source
+def per_article(lib1: Path, lib_n: Path, n: int, reps: int, env: dict[str, str]
+                ) -> dict[str, float | Run]:
+    """Marginal seconds per article of ``render --workers 1`` and of ``check`` (N vs 1)."""
+    one = median([render(lib1, env, "w1", "--workers", "1", "--force") for _ in range(reps)])
+    many = render(lib_n, env, "w1", "--workers", "1", "--force")
+    check1 = median([publish(lib1, env, "check", "w1") for _ in range(reps)])
+    check_n = publish(lib_n, env, "check", "w1")
+    gate = (check_n.seconds - check1.seconds) / (n - 1)
+    return {"render": (many.seconds - one.seconds) / (n - 1), "gate": gate, "w1": many}
 
 
-def vary(seed: str, i: int) -> str:
-    """The seed article with a numbered title, rotated tags and rotated middle sections."""
-    front, body = seed.split("\n---\n", 1)
-    lines = [f'title: "Article {i}: the gut-brain axis"' if line.startswith("title:") else
-             f"tags: {TAG_SETS[i % len(TAG_SETS)]}" if line.startswith("tags:") else line
-             for line in front.splitlines()]
-    intro, *sections = body.split("\n## ")
-    middle = sections[:4]
-    shift = i % len(middle)
-    sections = middle[shift:] + middle[:shift] + sections[4:]
-    return "\n".join(lines) + "\n---\n" + "\n## ".join([intro, *sections])
+def columns(lib_n: Path, env: dict[str, str]) -> dict[str, Run]:
+    """Cold (2 workers, nothing published), warm (nothing changed), incremental (one edit)."""
+    cold = render(lib_n, env, "w2", "--workers", "2", "--force")
+    warm = render(lib_n, env, "w2", "--workers", "2")
+    edit(lib_n / "source" / "article-000.md", "columns")
+    incremental = render(lib_n, env, "w2", "--workers", "2")
+    return {"cold": cold, "warm": warm, "incremental": incremental}
 
 
-# ---- timing processes ---------------------------------------------------------------------
-
-def timed(command: list[str], env: dict[str, str], cwd: Path) -> Run:
-    """Run ``command`` to completion; sample its process tree's memory every 50 ms."""
-    started = time.monotonic()
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
-        time.sleep(0.05)
-    seconds = time.monotonic() - started
-    if process.returncode != 0:
-        sys.exit(f"bench: {' '.join(command)} failed ({process.returncode}): "
-                 f"{process.stderr.read().decode()[-500:] if process.stderr else ''}")
-    return Run(seconds, peak / 1024)
-
-
-def tree_rss(root: int) -> int:
-    """Resident kB of ``root`` and all its descendants, from ``/proc``."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                status = Path(f"/proc/{entry}/status").read_text()
-            except OSError:
-                continue
-            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            parents[int(entry)] = int(fields.get("PPid", "0"))
-            rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0])
-    tree, grew = {root}, True
-    while grew:
-        more = {pid for pid, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grew = bool(more)
-    return sum(rss.get(pid, 0) for pid in tree)
-
-
-def median(runs: list[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
-
-
-# ---- the measured commands ----------------------------------------------------------------
-
-def publish(lib: Path, env: dict[str, str], out: str, *extra: str) -> Run:
-    command = [str(BIN / "publish"), "render", "--source-dir", "source", "--templates",
-               "templates", "--out", out, *extra]
-    return timed(command, env, lib)
-
-
-def floor(lib: Path, env: dict[str, str], out: str) -> Run:
-    """The same pipeline in one plain process: no Prefect, no worker processes."""
-    return timed([sys.executable, __file__, "floor", str(lib), out], env, lib)
-
-
-def floor_loop(lib: Path, out: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    from channels import registry
-    from channels.pipeline.build import publish
-    from channels.pipeline.plan import gather
-    from channels.pipeline.project import Project
-    from channels.pipeline.writer import Writer
-
-    project = Project(lib / "source", lib / "templates")
-    plan = gather(project, project.articles(), registry.names(), out, force=True)
-    with Writer(out) as writer:
-        verdicts = publish(plan, writer)
-    assert all(v.status == "published" for v in verdicts), verdicts
-
-
-def naive(lib: Path, env: dict[str, str]) -> Run:
-    """What a person would type per article: two pandoc commands, in one shell loop."""
-    script = ("for f in source/*.md; do b=naive/$(basename $f .md); "
-              "pandoc $f -s -o $b.html && pandoc $f --pdf-engine=weasyprint -o $b.pdf; done")
-    (lib / "naive").mkdir(exist_ok=True)
-    return timed(["bash", "-ec", script], env, lib)
-
-
-def pandoc_env(env: dict[str, str]) -> dict[str, str]:
-    """PATH with the pypandoc-binary pandoc and this venv's weasyprint first."""
-    import pypandoc
-
-    pandoc_dir = str(Path(pypandoc.get_pandoc_path()).parent)
-    return {**env, "PATH": f"{pandoc_dir}:{BIN}:{env['PATH']}"}
-
-
-# ---- a Prefect server on loopback -----------------------------------------------------------
-
-def start_server(home: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port), "--no-services"],
-                              env={**env, "PREFECT_HOME": str(home)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2):
-                return server, url
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    sys.exit("bench: the Prefect server did not answer within 120 s")
-
-
-# ---- one N ----------------------------------------------------------------------------------
-
-def bench(n: int, reps: int, env: dict[str, str], scratch: Path, naive_too: bool) -> dict[str, Run]:
-    lib = scratch / f"n{n}"
-    make_library(lib, n)
-    keys = ("floor", "naive", "cold", "cold1", "warm", "article", "template")
-    rows: dict[str, list[Run]] = {key: [] for key in keys}
+def edited_article(lib1: Path, reps: int, env: dict[str, str]) -> tuple[Run, Run]:
+    """One edited article with the README's command, and the two naive pandoc commands."""
+    ours, theirs = [], []
+    article = lib1 / "source" / "article-000.md"
     for rep in range(reps):
-        rows["floor"].append(floor(lib, env, f"floor-{rep}"))
-        if naive_too:
-            rows["naive"].append(naive(lib, pandoc_env(env)))
-        rows["cold1"].append(publish(lib, env, f"cold1-{rep}", "--workers", "1"))
-        rows["cold"].append(publish(lib, env, f"out-{rep}", "--workers", "2"))
-        rows["warm"].append(publish(lib, env, f"out-{rep}", "--workers", "2"))
-        edited = lib / "source" / f"article-{rep % n:03d}.md"
-        edit(edited, "\n## In summary", f"\nEdit {rep}.\n\n## In summary")
-        rows["article"].append(publish(lib, env, f"out-{rep}", "--workers", "2"))
-        with open(lib / "templates/pdf/handout.css", "a") as css:
-            css.write(f"\n/* bench edit {rep} */\n")
-        rows["template"].append(publish(lib, env, f"out-{rep}", "--workers", "2"))
-    return {key: median(runs) for key, runs in rows.items() if runs}
+        edit(article, f"edit {rep}")
+        ours.append(publish(lib1, env, "render", "--source-dir", "source", "--templates",
+                            "templates"))
+        theirs.append(naive(lib1, env, article))
+    return median(ours), median(theirs)
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    path.write_text(text.replace(old, new, 1) if old in text else text + new)
+def dask_speedup(lib_n: Path, env: dict[str, str]) -> tuple[Run, Run]:
+    """``render --dask`` on a LocalCluster of 1, then 2, single-threaded worker processes."""
+    import distributed
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        one = render(lib_n, env, "d1", "--force", "--dask", cluster.scheduler_address)
+        cluster.scale(2)
+        client.wait_for_workers(2)
+        two = render(lib_n, env, "d2", "--force", "--dask", cluster.scheduler_address)
+    return one, two
 
 
-def fixed_cost(env: dict[str, str], scratch: Path) -> tuple[float, float]:
-    """``publish render`` of one unchanged article: with the ephemeral server, and without."""
-    lib = scratch / "fixed"
-    make_library(lib, 1)
-    ephemeral = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
-    ephemeral["PREFECT_HOME"] = str(scratch / "ephemeral-home")
-    publish(lib, env, "out")
-    return publish(lib, ephemeral, "out").seconds, publish(lib, env, "out").seconds
+def verdict(value: float, target: float, at_most: bool) -> str:
+    passed = value <= target if at_most else value >= target
+    return "PASS" if passed else "MISS"
 
 
-# ---- report ---------------------------------------------------------------------------------
-
-HEADER = ("| N | floor | naive | cold (2 workers) | cold (1 worker) | warm | 1 article edited "
-          "| 1 template edited | peak MB | cold/floor | warm/cold | speed-up 1→2 | naive/cold |\n"
-          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-
-
-def row(n: int, r: dict[str, Run]) -> str:
-    naive_s = r["naive"].seconds if "naive" in r else float("nan")
-    cells = [f"{r[k].seconds:.1f} s" for k in ("floor",)] + [f"{naive_s:.1f} s"] + [
-        f"{r[k].seconds:.1f} s" for k in ("cold", "cold1", "warm", "article", "template")]
-    ratios = [f"{r['cold'].peak_mb:.0f}", f"{r['cold'].seconds / r['floor'].seconds:.2f}",
-              f"{r['warm'].seconds / r['cold'].seconds:.2f}",
-              f"{r['cold1'].seconds / r['cold'].seconds:.2f}×",
-              f"{naive_s / r['cold'].seconds:.2f}"]
-    return f"| {n} | " + " | ".join(cells + ratios) + " |"
-
-
-def preview_edit(scratch: Path, reps: int = 5) -> tuple[float, float]:
-    """One article while writing, in one long-lived process as ``publish preview`` runs it.
-
-    Returns the medians of (floor: prepare + render + check, warm) and (a saved edit
-    rebuilt, re-checked and promoted by the preview's ``rebuild``).
-    """
-    sys.path.insert(0, str(ROOT))
-    from channels import registry
-    from channels.content.article import load_article
-    from channels.pipeline.incremental import Fingerprint
-    from channels.pipeline.project import Project, load_settings
-    from channels.pipeline.steps import Job, build_article
-    from flows.cli.preview import rebuild
-
-    source = make_library(scratch / "preview", 1)
-    project = Project(source, source.parent / "templates")
-    out = source.parent / "output"
-    rebuild(project, out)  # warm: imports, fonts, first render
-    floors, edits = [], []
-    for i in range(reps):
-        started = time.perf_counter()
-        settings = load_settings(project)
-        article = load_article(project.articles()[0], settings.site, settings.policy)
-        build_article(Job(article, Fingerprint("", ())), settings, project, registry.names())
-        floors.append(time.perf_counter() - started)
-        edit(project.articles()[0], "Researchers are", f"\n\nResearchers (edit {i}) are")
-        started = time.perf_counter()
-        [line] = rebuild(project, out)
-        edits.append(time.perf_counter() - started)
-        assert line.strip().startswith("published"), line
-    return statistics.median(floors), statistics.median(edits)
+def table(n: int, floor: float, r: dict, cols: dict[str, Run], edited: tuple[Run, Run],
+          dask: tuple[Run, Run]) -> list[str]:
+    """The Markdown rows: what, measured, target, PASS/MISS."""
+    render_less_gate = r["render"] - r["gate"]
+    speedup, dask_up = r["w1"].seconds / cols["cold"].seconds, dask[0].seconds / dask[1].seconds
+    peak = max(r["w1"].peak_mb, cols["cold"].peak_mb)
+    pss = max(r["w1"].peak_pss_mb, cols["cold"].peak_pss_mb)
+    rows = [
+        ("physical floor per article (`bench/floor.py`)", f"{floor:.2f} s", "", ""),
+        ("render per article, `--workers 1` (N vs 1), less the gate, / floor",
+         f"({r['render']:.2f} − {r['gate']:.2f}) / {floor:.2f} = "
+         f"{render_less_gate / floor:.2f}", "≤ 1.5", verdict(render_less_gate / floor, 1.5, True)),
+        ("gate per article (`publish check`, N vs 1) / floor",
+         f"{r['gate']:.2f} / {floor:.2f} = {r['gate'] / floor:.2f}", "≤ 1.5",
+         verdict(r["gate"] / floor, 1.5, True)),
+        ("one edited article, `publish render` / naive two pandoc commands",
+         f"{edited[0].seconds:.2f} / {edited[1].seconds:.2f} = "
+         f"{edited[0].seconds / edited[1].seconds:.2f}", "≤ 4",
+         verdict(edited[0].seconds / edited[1].seconds, 4, True)),
+        (f"cold / warm / incremental, N = {n}, 2 workers",
+         " / ".join(f"{cols[k].seconds:.1f} s" for k in ("cold", "warm", "incremental")), "", ""),
+        (f"speed-up 1 → 2 workers, N = {n}", f"{r['w1'].seconds:.1f} / "
+         f"{cols['cold'].seconds:.1f} = {speedup:.2f}", "≥ 1.8", verdict(speedup, 1.8, False)),
+        (f"speed-up 1 → 2 Dask workers, N = {n}", f"{dask[0].seconds:.1f} / "
+         f"{dask[1].seconds:.1f} = {dask_up:.2f}", "≥ 1.6", verdict(dask_up, 1.6, False)),
+        (f"peak memory, N = {n}: RSS of the process tree (PSS)", f"{peak:.0f} MB "
+         f"({pss:.0f} MB)", "≤ 600 MB", verdict(peak, 600, True)),
+    ]
+    return ["| measure | measured | target | |", "|---|---:|---:|---|",
+            *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)]
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["floor"]:
-        return floor_loop(Path(sys.argv[2]), Path(sys.argv[2]) / sys.argv[3])
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, nargs="+", default=[1, 20, 100])
-    parser.add_argument("--reps", type=int, default=3, help="repetitions for N ≤ 20 (N > 20: 1)")
-    args = parser.parse_args()
-    env = {**os.environ, **QUIET}
+    n, reps = int(os.environ.get("BENCH_N", "100")), int(os.environ.get("BENCH_REPS", "3"))
     with tempfile.TemporaryDirectory(prefix="pmh-bench-") as tmp:
         scratch = Path(tmp)
-        server, url = start_server(scratch / "server-home", env)
+        env = {**os.environ, **QUIET, "PUBLISH_SERVER_DIR": str(scratch / "server")}
+        for key in ("PREFECT_API_URL", "PUBLISH_SERVER", "PUBLISH_DASK"):
+            env.pop(key, None)
+        load = os.getloadavg()[0]
+        subprocess.run([str(BIN / "publish"), "server", "start"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
         try:
-            env.update(PREFECT_API_URL=url, PREFECT_HOME=str(scratch / "client-home"))
-            report(args, env, scratch)
+            lines = measure(n, reps, env, scratch)
         finally:
-            server.terminate()
-            server.wait(30)
+            subprocess.run([str(BIN / "publish"), "server", "stop"], env=env,
+                           stdout=subprocess.DEVNULL)
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, load average {load:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end; N = {n}, medians of {reps} for small runs\n")
+    print("\n".join(lines), flush=True)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "send_bench.py")], check=False)
 
 
-def report(args: argparse.Namespace, env: dict[str, str], scratch: Path) -> None:
-    ephemeral, served = fixed_cost(env, scratch)
-    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f} at start; "
-          f"medians of {args.reps} runs for N ≤ 20, 1 run above")
-    print(f"fixed cost, one unchanged article: {ephemeral:.1f} s with the ephemeral server, "
-          f"{served:.1f} s with a running server (PREFECT_API_URL)\n")
-    print(HEADER, flush=True)
-    for n in args.n:
-        reps = args.reps if n <= 20 else 1
-        print(row(n, bench(n, reps, env, scratch, naive_too=True)), flush=True)
-    base, rebuilt = preview_edit(scratch)
-    print(f"\none article while writing (publish preview): floor {base:.2f} s, saved edit "
-          f"rebuilt and re-checked {rebuilt:.2f} s, ratio {rebuilt / base:.2f} (target ≤ 3)")
+def measure(n: int, reps: int, env: dict[str, str], scratch: Path) -> list[str]:
+    lib1, lib_n = scratch / "one", scratch / "many"
+    make_library(lib1, 1)
+    make_library(lib_n, n)
+    floor = floor_seconds([SEED], reps=5)
+    r = per_article(lib1, lib_n, n, reps, env)
+    cols = columns(lib_n, env)
+    edited = edited_article(lib1, reps, env)
+    dask = dask_speedup(lib_n, env)
+    return table(n, floor, r, cols, edited, dask)
 
 
 if __name__ == "__main__":

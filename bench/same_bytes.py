@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import vary  # bench/run.py: the same variants make bench publishes
+from measure import vary  # bench/measure.py: the same variants make bench publishes
 
 ROOT = Path(__file__).resolve().parents[1]
 VARYING = frozenset({"build.json", "compliance.json"})

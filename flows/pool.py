@@ -57,12 +57,22 @@ class Workers:
         """``fn(*args)`` in a worker process; a user-facing error comes back as the same one."""
         if self._executor is None:
             return fn(*args)
-        result = self._executor.submit(_guarded, fn, args).result()
-        if isinstance(result, _Raised):
-            if result.exit_code == 1:
-                raise GateRefused(result.message)
-            raise InputError("", result.message)
-        return result
+        return unwrap(self._executor.submit(_guarded, fn, args).result())
+
+
+def remote_build(job: Job, settings: Settings, project: Project,
+                 channels: tuple[str, ...]) -> Built | _Raised:
+    """``build_article`` on a Dask worker: an error comes back as data (see ``unwrap``)."""
+    return _guarded(build_article, (job, settings, project, channels))
+
+
+def unwrap(result: T | _Raised) -> T:
+    """A worker's result, or the user-facing error it carried back, raised here."""
+    if isinstance(result, _Raised):
+        if result.exit_code == 1:
+            raise GateRefused(result.message)
+        raise InputError("", result.message)
+    return result
 
 
 def _guarded(fn: Callable[..., T], args: tuple[Any, ...]) -> T | _Raised:

@@ -15,7 +15,7 @@ from prefect import flow
 from channels import registry
 from channels.pipeline.plan import gather
 from channels.pipeline.project import Project
-from flows.publish import publish, runner
+from flows.publish import publish_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 NIGHTLY = "0 3 * * *"  # 03:00, when nobody is editing
@@ -27,8 +27,7 @@ def publish_library(source_dir: str = "source", templates: str = "templates",
     """Publish every article of ``source_dir`` (JSON-able parameters, for schedules and the UI)."""
     project = Project(Path(source_dir), Path(templates))
     plan = gather(project, project.articles(), registry.names(), Path(out))
-    subflow = publish.with_options(task_runner=runner(workers, len(plan.jobs)))
-    verdicts = subflow(plan, Path(out), workers=workers)
+    verdicts = publish_plan(plan, Path(out), workers)
     return {status: sum(v.status == status for v in verdicts) for status in
             ("published", "unchanged", "reused")}
 

@@ -40,6 +40,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="rebuild every article even if its inputs are unchanged",
     )
+    parser.add_argument(
+        "--dask", metavar="ADDRESS", default=os.environ.get("PUBLISH_DASK") or None,
+        help="build articles on the Dask cluster at ADDRESS (tcp://host:port; "
+             "default: $PUBLISH_DASK), on single-threaded workers",
+    )
     parser.add_argument("--db", default=None,
                         help="audit log of releases when approval is required "
                              "(default: $PUBLISH_DB or subscribers.sqlite3)")
@@ -64,12 +69,14 @@ def run(args: argparse.Namespace) -> int:
     from flows.server import use_server
 
     use_server()  # before Prefect is imported: the reusable local server (README "Speed")
-    from flows.publish import publish, runner
+    if args.dask:
+        from flows.dask import check_cluster
+
+        check_cluster(args.dask)
+    from flows.publish import publish_plan
 
     try:
-        publish.with_options(task_runner=runner(args.workers, len(plan.jobs)))(
-            plan, args.out, workers=args.workers
-        )
+        publish_plan(plan, args.out, args.workers, args.dask)
     finally:
         if plan.settings.approval.publish:
             _log_releases(args, [job.article.slug for job in plan.jobs])
