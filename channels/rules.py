@@ -119,6 +119,9 @@ class GateRules:
     # Atkinson Hyperlegible: 0.37), and how much of its outline box a glyph's ink must span.
     pdf_min_advance: float = 0.2
     pixel_min_glyph_cover: float = 0.5
+    # OCR of the crop (Tesseract) must read the disclaimer's letters and digits this alike
+    # (difflib ratio): the seed's crops read 0.93-1.0, mirrored or squashed ones 0-0.25.
+    ocr_min_similarity: float = 0.8
     source: str = "FTC clear and conspicuous; WCAG 2.2 SC 1.4.3; checked 2026-11"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import io
 import os
 import queue
 import threading
@@ -18,7 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from channels.gate.match import normalize
+from channels.gate.ocr import ocr_problem
 from channels.gate.pixels import ink_problem
 from channels.rules import GATE
 
@@ -120,15 +124,16 @@ def _verdict(page: Any, view: View, text: str) -> str:
         return "not in the text the browser renders"
     problems = []
     for occurrence in found:
-        problem = "; ".join(occurrence["problems"]) or _ink(page, occurrence)
+        problem = "; ".join(occurrence["problems"]) or _ink(page, occurrence, text)
         if not problem:
             return ""
         problems.append(problem)
     return problems[0]
 
 
-def _ink(page: Any, occurrence: dict[str, Any]) -> str:
-    """Screenshot the text's boxes with and without its glyphs; judge the difference."""
+def _ink(page: Any, occurrence: dict[str, Any], text: str) -> str:
+    """Screenshot the text's boxes with and without its glyphs; judge the difference, then
+    read the screenshot back through OCR."""
     rects = occurrence["rects"]
     left, top = min(r["x"] for r in rects), min(r["y"] for r in rects)
     right = max(r["x"] + r["w"] for r in rects)
@@ -140,7 +145,7 @@ def _ink(page: Any, occurrence: dict[str, Any]) -> str:
     hidden = page.screenshot(clip=clip, animations="disabled", caret="initial")
     page.evaluate(f"window.__gateHide({occurrence['index']}, false)")
     boxes = [(r["x"] - left, r["y"] - top, r["w"], r["h"]) for r in rects]
-    return ink_problem(shown, hidden, boxes)
+    return ink_problem(shown, hidden, boxes) or ocr_problem(Image.open(io.BytesIO(shown)), text)
 
 
 def _type(path: str) -> str:

@@ -4,8 +4,9 @@ For every occurrence found in the text layer (``pdf_find``), the region under it
 characters is rendered twice, once as it is and once with those characters' text objects
 made invisible: the pixels that differ are the glyphs' own ink.  A disclaimer is seen when
 its characters lie on the page, upright and unmirrored, at least the policy's size and not
-squashed, and every line's ink is there (not covered, clipped or blank) and contrasts with
-the very pixels behind it (``pixels.ink_problem``), not with an assumed white paper.
+squashed, every line's ink is there (not covered, clipped or blank) and contrasts with
+the very pixels behind it (``pixels.ink_problem``), not with an assumed white paper, and
+OCR of the crop reads its words (``ocr``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PIL import Image
 
 from channels.gate.expectations import Expectation
 from channels.gate.match import Check
+from channels.gate.ocr import ocr_problem
 from channels.gate.pdf_find import (
     Folded,
     Glyph,
@@ -111,7 +113,8 @@ def _page_problem(page: pdfium.PdfPage, glyphs: list[Glyph]) -> str:
         textpage.close()
     lines = [_pixels(_union(line), region) for line in _lines(shapes)]
     return (lines_problem(shown, hidden, lines)
-            or glyph_problem(shown, hidden, [_pixels(s.tight, region) for s in shapes]))
+            or glyph_problem(shown, hidden, [_pixels(s.tight, region) for s in shapes])
+            or ocr_problem(shown, "".join(g.char for g in glyphs)))
 
 
 def _shape_problem(shapes: list[Shape]) -> str:
