@@ -18,6 +18,8 @@ from channels.content.markdown import Body
 from channels.content.site import Site
 from channels.gate.browser import View
 from channels.gate.expectations import Expectation
+from channels.gate.match import Check
+from channels.gate.witness import pixel_checks
 
 __all__ = ["Channel", "Context", "Expectation", "Rendered", "SiteInputs", "View"]
 
@@ -92,6 +94,12 @@ class Channel:
         ``shared``: the site's shared files (``assets/...``) the output links to.
         """
         return ()
+
+    def painted(self, rendered: Rendered, expectations: list[Expectation],
+                shared: dict[str, bytes]) -> list[Check]:
+        """The pixel witness: each expectation as the reader's engine paints it (by default,
+        Chromium on ``views``)."""
+        return pixel_checks(self.name, self.views(rendered, shared), expectations)
 
     def recognize(self, path: Path, data: bytes) -> str | None:
         """The published name of a lone file given to ``publish check`` under another name

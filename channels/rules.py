@@ -114,7 +114,6 @@ class GateRules:
 
     pdf_min_disclaimer_pt: float = 9.0
     pdf_min_body_pt: float = 12.0
-    pdf_min_contrast: float = 4.5  # WCAG 2.2 SC 1.4.3 (AA, normal text), against white paper
     html_min_font_px: float = 9  # smaller nobody reads (x-small is 10 px)
     html_min_contrast: float = 1.5  # below it text is coloured like its background
     # The pixel witness (Chromium screenshots, PDFium renders): the 90th percentile of the
@@ -123,6 +122,13 @@ class GateRules:
     pixel_min_contrast: float = 3.0
     pixel_min_ink: float = 0.03  # share of the text's boxes the glyphs must cover
     html_min_advance_px: float = 2.5  # average width of a character box (squeezed text)
+    # PDF pixel witness: a line's average character advance against its height (the seed's
+    # Atkinson Hyperlegible: 0.37), and how much of its outline box a glyph's ink must span.
+    pdf_min_advance: float = 0.2
+    pixel_min_glyph_cover: float = 0.5
+    # OCR of the crop (Tesseract) must read the disclaimer's letters and digits this alike
+    # (difflib ratio): the seed's crops read 0.93-1.0, mirrored or squashed ones 0-0.25.
+    ocr_min_similarity: float = 0.8
     source: str = "FTC clear and conspicuous; WCAG 2.2 SC 1.4.3; checked 2026-11"
 
 

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import io
+import multiprocessing
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from channels.gate.match import normalize
+from channels.gate.ocr import ocr_problem
 from channels.gate.pixels import ink_problem
 from channels.rules import GATE
 
@@ -120,15 +126,16 @@ def _verdict(page: Any, view: View, text: str) -> str:
         return "not in the text the browser renders"
     problems = []
     for occurrence in found:
-        problem = "; ".join(occurrence["problems"]) or _ink(page, occurrence)
+        problem = "; ".join(occurrence["problems"]) or _ink(page, occurrence, text)
         if not problem:
             return ""
         problems.append(problem)
     return problems[0]
 
 
-def _ink(page: Any, occurrence: dict[str, Any]) -> str:
-    """Screenshot the text's boxes with and without its glyphs; judge the difference."""
+def _ink(page: Any, occurrence: dict[str, Any], text: str) -> str:
+    """Screenshot the text's boxes with and without its glyphs; judge the difference, then
+    read the screenshot back through OCR."""
     rects = occurrence["rects"]
     left, top = min(r["x"] for r in rects), min(r["y"] for r in rects)
     right = max(r["x"] + r["w"] for r in rects)
@@ -140,7 +147,7 @@ def _ink(page: Any, occurrence: dict[str, Any]) -> str:
     hidden = page.screenshot(clip=clip, animations="disabled", caret="initial")
     page.evaluate(f"window.__gateHide({occurrence['index']}, false)")
     boxes = [(r["x"] - left, r["y"] - top, r["w"], r["h"]) for r in rects]
-    return ink_problem(shown, hidden, boxes)
+    return ink_problem(shown, hidden, boxes) or ocr_problem(Image.open(io.BytesIO(shown)), text)
 
 
 def _type(path: str) -> str:
@@ -166,12 +173,38 @@ def look(view: View, texts: tuple[str, ...]) -> dict[str, str]:
         if key not in _SEEN:
             # A forked worker inherits the parent's engine but not its thread: start anew.
             if _ENGINE is None or _ENGINE.pid != os.getpid():
+                die_with_parent()
                 _ENGINE = _Engine()
                 atexit.register(_ENGINE.close)
             if len(_SEEN) >= _SEEN_MAX:
                 _SEEN.pop(next(iter(_SEEN)))
             _SEEN[key] = _ENGINE.run(view, texts)
         return dict(_SEEN[key])
+
+
+def die_with_parent() -> None:
+    """In a worker process: end it soon after the run that started it dies.
+
+    A worker busy in Chromium does not read its job queue, so it would outlive a killed
+    ``publish render``.  A daemon thread watches the parent; when the worker is orphaned
+    it exits at once, and Playwright's driver, its stdin closed, takes Chromium along.
+    (Not ``PR_SET_PDEATHSIG``: that fires when the parent *thread* that spawned the worker
+    ends, and a pool may spawn from a short-lived thread.)
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    parent_pid = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(ORPHAN_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="gate-orphan-watch", daemon=True).start()
+
+
+ORPHAN_POLL_S = 0.5
 
 
 def _key(view: View, texts: tuple[str, ...]) -> str:

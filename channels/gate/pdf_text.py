@@ -1,9 +1,10 @@
 """Read back only the text a reader of the printed page would actually notice.
 
-PDFium reports, for every character, its font size, fill colour, render mode and box.
-A character smaller than ``rules.GATE.pdf_min_disclaimer_pt``, too light against the
-white paper, invisible, or off the page is replaced by a space, so a disclaimer set in
-6 pt or in white can no longer be "found" by the gate.
+PDFium reports, for every character, its font size, render mode and box.  A character
+smaller than ``rules.GATE.pdf_min_disclaimer_pt``, invisible, or off the page is replaced
+by a space, so a disclaimer set in 6 pt can no longer be "found" by the gate.  Colour is
+the pixel witness's to judge (``pdf_pixels``): against the pixels behind the text, since
+white text on a dark box is readable and dark text on a dark box is not.
 """
 
 from __future__ import annotations
@@ -58,16 +59,6 @@ class Margins:
         return Box(0, self.bottom, width, height - self.top)
 
 
-def contrast_on_white(red: int, green: int, blue: int, alpha: int = 255) -> float:
-    """WCAG 2.2 contrast ratio of a colour (blended by ``alpha`` over white) against white."""
-    def linear(channel: int) -> float:
-        value = (channel * alpha + 255 * (255 - alpha)) / 255 / 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
-    return 1.05 / (luminance + 0.05)
-
-
 def conspicuous_pages(pdf: bytes, margins: Margins) -> list[PageText]:
     """Every page's conspicuous text, in PDFium's reading order."""
     document = pdfium.PdfDocument(pdf)
@@ -110,9 +101,8 @@ def _centre(textpage: object, index: int) -> tuple[float, float]:
 
 
 def _noticeable(textpage: object, index: int) -> bool:
-    return (_size_pt(textpage, index) >= rules.GATE.pdf_min_disclaimer_pt
-            and _contrast(textpage, index) >= rules.GATE.pdf_min_contrast
-            and _painted(textpage, index))
+    return _size_pt(textpage, index) >= rules.GATE.pdf_min_disclaimer_pt and _painted(
+        textpage, index)
 
 
 def _size_pt(textpage: object, index: int) -> float:
@@ -124,13 +114,6 @@ def _size_pt(textpage: object, index: int) -> float:
     if not raw.FPDFText_GetMatrix(textpage, index, matrix):
         return 0.0
     return raw.FPDFText_GetFontSize(textpage, index) * math.hypot(matrix.c, matrix.d)
-
-
-def _contrast(textpage: object, index: int) -> float:
-    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    if not raw.FPDFText_GetFillColor(textpage, index, red, green, blue, alpha):
-        return 0.0
-    return contrast_on_white(red.value, green.value, blue.value, alpha.value)
 
 
 def _painted(textpage: object, index: int) -> bool:

@@ -16,6 +16,8 @@ from channels.base import Channel, Context, Expectation, Rendered
 from channels.content.article import Article
 from channels.content.disclaimers import Disclaimer
 from channels.errors import InputError
+from channels.gate.match import Check
+from channels.gate.pdf_pixels import pdf_pixel_checks
 from channels.gate.pdf_text import Margins, conspicuous_pages
 from channels.pdf.engine import PDF_TIMEOUT_S, PdfResult, render_pdf
 from channels.pdf.glyphs import check_coverage, families, refuse, shipped_faces
@@ -75,6 +77,11 @@ class PdfHandout(Channel):
         full = [Expectation(d, "full", "any", "document") for d in required]
         short = [Expectation(d, "short", "each", "page ") for d in _every_page(required)]
         return full + short
+
+    def painted(self, rendered: Rendered, expectations: list[Expectation],
+                shared: dict[str, bytes]) -> list[Check]:
+        """The pixel witness: PDFium's own rendering of each disclaimer's characters."""
+        return pdf_pixel_checks(self.name, rendered.file(FILE), expectations, MARGINS)
 
     def recognize(self, path: Path, data: bytes) -> str | None:
         return FILE if path.suffix.lower() == ".pdf" else None

@@ -45,7 +45,9 @@ def _channel_rows(slug: str, channel: str, entry: dict) -> list[dict[str, object
             "form": c["form"],
             "required": "in every part" if c["scope"] == "each" else "in at least one part",
             "found in": ", ".join(c["found_in"]),
-            "status": "pass" if c["passed"] else "FAIL: missing from " + ", ".join(c["missing_in"]),
+            "status": "pass" if c["passed"] else (
+                f"FAIL: missing from {', '.join(c['missing_in'])} "
+                f"(the {c.get('witness', 'text')} witness)"),
         }
         for c in entry.get("checks", [])
     ]

@@ -16,7 +16,6 @@ from channels.content.disclaimers import Disclaimer
 from channels.content.markdown import convert
 from channels.errors import PublishError
 from channels.gate.match import Check, check
-from channels.gate.witness import pixel_checks
 from channels.lint.checks import ContentReport, check_article
 from channels.pipeline.compliance import Checked, Failed, compliance_report
 from channels.pipeline.incremental import Fingerprint
@@ -97,8 +96,7 @@ def witnesses(rendered: Rendered, parts: dict[str, str], required: tuple[Disclai
     channel = registry.get(rendered.channel)
     expectations = channel.expectations(required)
     texts = check(rendered.channel, parts, expectations)
-    views = channel.views(rendered, shared)
-    return (*texts, *pixel_checks(rendered.channel, views, expectations))
+    return (*texts, *channel.painted(rendered, expectations, shared))
 
 
 def build_article(job: Job, settings: Settings, project: Project,

@@ -1,4 +1,4 @@
-"""``publish check PATH``: run the gate on outputs that already exist (exit 0 pass, 1 fail)."""
+"""``publish check PATH...``: run the gate on outputs that already exist (exit 0 pass, 1 fail)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "check", help="check existing outputs for the required disclaimers"
     )
     parser.add_argument(
-        "path",
+        "paths",
+        nargs="+",
         type=Path,
-        help="an output folder, or a handout .pdf, .eml, .html, .txt or social.json",
+        metavar="PATH",
+        help="output folders, or handout .pdf, .eml, .html, .txt or social.json files "
+        "(all checked in this one process, with one warm browser)",
     )
     parser.add_argument(
         "--source-dir",
@@ -34,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from channels.pipeline.report import render_html, table_rows
 
     policy = load_policy(args.source_dir / "disclaimers.yaml", registry.names())
-    reports = [check_outputs(outputs, policy, args.source_dir) for outputs in collect(args.path)]
+    reports = [check_outputs(outputs, policy, args.source_dir)
+               for path in args.paths for outputs in collect(path)]
     for row in table_rows(reports):
         found = (
             f"found in {row['found in']}"

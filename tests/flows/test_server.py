@@ -100,8 +100,6 @@ def test_render_starts_one_server_on_loopback_and_reuses_it(env, tmp_path):
     assert record(env) == server and flow_runs(server) == 2
 
 
-@pytest.mark.xfail(reason="since the gate's browser witness (issue 13), a worker process busy "
-                   "in Chromium outlives a SIGKILLed run: known, to fix", strict=False)
 def test_a_killed_run_leaves_no_process_behind_and_the_server_serves_on(env, tmp_path):
     source = tmp_path / "source"
     shutil.copytree(SOURCE, source)

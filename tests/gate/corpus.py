@@ -125,6 +125,20 @@ BAD = [
     mail("outlook-hidden", block(lambda b: f"<!--[if !mso]><!-->{b}<!--<![endif]-->"),
          "Outlook never shows a [if !mso] branch", views=(OUTLOOK,)),
     mail("mso-hide", wrap("mso-hide:all"), "Outlook hides mso-hide:all", views=(OUTLOOK,)),
+    web("mirrored", wrap("transform:scaleX(-1)"), "mirrored left to right"),
+    web("mirrored-3d", wrap("transform:rotateY(180deg)"), "turned over: a mirror image"),
+    web("upside-down", wrap("transform:scale(-1,-1)"), "turned upside down", views=(PHONE,)),
+    web("bidi-override", head_css(".crisis p { direction: rtl; unicode-bidi: bidi-override }"),
+        "letters laid out right to left: reads backwards"),
+    web("bdo-rtl", block(lambda b: b.replace("<p>", '<p><bdo dir="rtl">', 1)
+                         .replace("</p>", "</bdo></p>", 1)),
+        "a <bdo dir=rtl> element reverses the letters"),
+    web("rlo-character", block(lambda b: b.replace("<p>", "<p>\u202e", 1)),
+        "a right-to-left override character reverses the line"),
+    mail("mirrored", wrap("transform:scaleX(-1)"), "mirrored left to right"),
+    mail("bidi-override", head_css(".crisis p, .crisis td { direction: rtl; "
+                                   "unicode-bidi: bidi-override }"),
+         "letters laid out right to left", views=(GMAIL,)),
     mail("opacity", wrap("opacity:0.05"), FADED),
     mail("white-box-over", cover("inset:0;background:#fff4f2"), "a box painted over the text"),
 ]
@@ -161,6 +175,15 @@ HARMLESS = [
         "soft hyphens are invisible", bad=False, views=(PHONE,)),
     web("hsl-dark-ink", head_css(".crisis p { color: hsl(210 40% 15%) }"),
         "dark HSL ink on the light box", bad=False),
+    web("style-media-print", lambda h: h.replace(
+        "</head>", '<style media="print">.crisis p { color: #000; background: #fff }'
+        "</style></head>", 1),
+        "a print-only <style> block that keeps it readable", bad=False, views=(DESKTOP, PRINT)),
+    web("hyphenated", head_css(".crisis { max-width: 11rem } .crisis p { hyphens: auto }"),
+        "hyphenated at line ends", bad=False, views=(PHONE,)),
+    web("rtl-page-ltr-block", head_css("main { direction: rtl } .crisis { direction: ltr }"),
+        "a right-to-left page with the disclaimer set left to right", bad=False),
+    web("slight-tilt", wrap("transform:rotate(-2deg)"), "tilted two degrees", bad=False),
     mail("dark-mode-readable", head_css("@media (prefers-color-scheme: dark) { .crisis, "
                                         ".crisis * { background: #111 !important; "
                                         "color: #eee !important } }"),

@@ -12,6 +12,8 @@ import dataclasses
 import json
 import re
 import shutil
+from email import message_from_bytes
+from email.policy import default as mail_policy
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,23 @@ def email_variant(seed, rendered: Rendered, html_change=None, text_change=None) 
             ("newsletter.eml", eml),
         ),
     )
+
+
+def reencoded(cte: str):
+    """The newsletter's .eml with both text parts re-encoded (``base64``, ``quoted-printable``)."""
+
+    def change(seed, r, tmp) -> Rendered:
+        message = message_from_bytes(r["email"].file("newsletter.eml"),
+                                     policy=mail_policy)
+        parts = [p for p in message.walk() if p.get_content_maintype() == "text"]
+        for part in parts:
+            part.set_content(part.get_content(), subtype=part.get_content_subtype(), cte=cte)
+        assert all(p["Content-Transfer-Encoding"] == cte for p in parts)
+        files = tuple((n, message.as_bytes() if n == "newsletter.eml" else d)
+                      for n, d in r["email"].files)
+        return dataclasses.replace(r["email"], files=files)
+
+    return change
 
 
 def drop_text_disclaimer(text: str) -> str:
@@ -288,6 +307,9 @@ HARMLESS = {
         ],
     ),
     "pdf-narrow-rewrapped": pdf(".crisis { width: 2.6in }"),
+    "pdf-a4-paper": pdf("@page { size: A4 }"),
+    "email-eml-base64": reencoded("base64"),
+    "email-eml-quoted-printable": reencoded("quoted-printable"),
     "pdf-hyphenated-at-line-break": pdf(".crisis p { hyphens: auto; width: 1.9in }"),
     "pdf-split-across-page-break": pdf(
         ".disclaimers, .crisis { break-inside: auto }",

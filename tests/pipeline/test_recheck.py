@@ -186,8 +186,20 @@ def test_the_flow_run_carries_the_compliance_table_as_an_artifact(published):
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["compliance-report"])),
             sort=ArtifactSort.CREATED_DESC, limit=50)
     rows = artifact_tables(published)["compliance-report"]
-    # 13 text-witness rows, and a pixel-witness row per disclaimer of the web page and email
-    assert len(rows) == 19 and all(row["status"] == "pass" for row in rows)
+    # 13 text-witness rows, a pixel-witness row per disclaimer of the web page and email,
+    # and a pdf-pixels row per expectation of the handout (3 full, 2 short)
+    assert len(rows) == 24 and all(row["status"] == "pass" for row in rows)
     # Other tests' runs add versions of the same key; one of them is this run's table.
     assert {a.type for a in found} == {"table"}
     assert json.loads(json.dumps(rows)) in [json.loads(a.data) for a in found]
+
+
+def test_several_folders_are_checked_in_one_run(outputs):
+    """``publish check DIR DIR``: one process (one warm browser) for every folder given."""
+    one = check(outputs)
+    rows = [line for line in one.out.splitlines() if line.startswith(("pass  ", "FAIL  "))]
+    both = check(outputs, outputs)
+    assert both.code == 0, both.err
+    assert both.out.splitlines()[-1] == "passed: every required disclaimer found in 2 article(s)"
+    assert [line for line in both.out.splitlines()
+            if line.startswith(("pass  ", "FAIL  "))] == rows * 2
