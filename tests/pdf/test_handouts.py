@@ -14,6 +14,7 @@ import unicodedata
 import pikepdf
 import pypdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 
@@ -112,6 +113,28 @@ def test_qr_disclaimers_and_988_box_together_on_a_last_page_that_is_not_near_emp
         share = (body_bottom_above(pages[last], qr[last] - 12) - MARGINS.top) / area
         assert share >= NEAR_EMPTY, f"{name}: body fills {share:.0%} of the last page"
     document.close()
+
+
+def body_sizes(page) -> list[float]:
+    """PDFium's font size (pt) of every visible character inside the text area."""
+    text, height, sizes = page.get_textpage(), page.get_height(), []
+    for i in range(text.count_chars()):
+        _, bottom, _, top = text.get_charbox(i)
+        inside = MARGINS.top < height - top and height - bottom < height - MARGINS.bottom
+        if inside and not text.get_text_range(i, 1).isspace():
+            # WeasyPrint draws in CSS px under a 0.75 page matrix that PDFium's size omits.
+            sizes.append(round(pdfium_c.FPDFText_GetFontSize(text.raw, i) * 0.75, 1))
+    return sizes
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_body_text_is_12_pt_or_larger(handouts, name):
+    document, pages = pages_of(handouts[name])
+    sizes = [size for page in pages for size in body_sizes(page)]
+    document.close()
+    assert collections.Counter(sizes).most_common(1)[0][0] == 12.0
+    # Smaller print is the byline, the QR box's note and the typed address only.
+    assert sum(size < 12 for size in sizes) / len(sizes) < 0.08
 
 
 # --- PDF/UA: pikepdf assertions, one per Matterhorn condition ---------------------------
