@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import signal
 import threading
@@ -22,6 +23,7 @@ from channels.gate.pdf_text import Margins, conspicuous_pages
 from channels.pdf.engine import PDF_TIMEOUT_S, PdfResult, render_pdf
 from channels.pdf.glyphs import check_coverage, families, refuse, shipped_faces
 from channels.pdf.layout import split_takeaways
+from channels.pdf.pagination import paginate
 from channels.pdf.pdffonts import glyph_problems
 from channels.pdf.qr import handout_url, qr_svg
 from channels.pdf.worker import render_in_child
@@ -30,7 +32,7 @@ from channels.templating import render
 FILE = "handout.pdf"
 # One source for the page margins: the stylesheet gets them from here, and the
 # gate uses them to tell the page body from the running header and footer.
-MARGINS = Margins(top=0.7 * 72, right=0.65 * 72, bottom=0.95 * 72, left=0.65 * 72)
+MARGINS = Margins(top=0.6 * 72, right=0.6 * 72, bottom=0.8 * 72, left=0.6 * 72)
 # Previews: readable on a screen, small on disk, and the QR code still decodes.
 PREVIEW_DPI = 96
 
@@ -45,15 +47,17 @@ class PdfHandout(Channel):
         required = context.required_for(self.name)
         online = handout_url(article.url, article.slug)
         summary, body = split_takeaways(context.body.html_for(self.name))
-        html = render(
-            context.templates_dir, "pdf/handout.html", summary=summary,
+        page = functools.partial(
+            render, context.templates_dir, "pdf/handout.html", summary=summary,
             article=article, site=context.site, body=body,
             disclaimers=required, short_disclaimers=_every_page(required), margins=MARGINS,
             qr=qr_svg(online, f"QR code: {article.url}"),
         )
-        check_coverage(html, context.templates_dir, article.path, self.name)
+        check_coverage(page(fit=""), context.templates_dir, article.path, self.name)
         roots = (context.templates_dir, context.article_dir)
-        result = write_pdf(html, str(Path(context.templates_dir)) + "/", roots, article.path)
+        base = str(Path(context.templates_dir)) + "/"
+        result = paginate(lambda fit: write_pdf(page(fit=fit), base, roots, article.path),
+                          MARGINS)
         if result.refused:
             raise InputError(article.path, f"pdf: {result.refused[0]}",
                              "use files under templates/ or next to the article")

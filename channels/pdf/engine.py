@@ -8,17 +8,28 @@ from dataclasses import dataclass
 import weasyprint
 
 from channels.fetch import LocalFetcher
+from channels.pdf.structure import finish
 
 PDF_TIMEOUT_S = 60
+PT_PER_PX = 0.75  # WeasyPrint's page geometry is in CSS px (96 per inch), PDF's in pt
+
+
+# The element whose page and top the pagination reads (the handout's closing block).
+CLOSING_ID = "closing"
 
 
 @dataclass(frozen=True)
 class PdfResult:
-    """The PDF, what WeasyPrint warned about, and what the fetcher refused to load."""
+    """The PDF, what WeasyPrint warned about, what the fetcher refused to load, and where
+    the closing block landed (page number from 1, its top in pt; 0 when there is none)."""
 
     pdf: bytes
     warnings: tuple[str, ...]
     refused: tuple[str, ...]
+    pages: int = 0
+    page_height: float = 0.0
+    closing_page: int = 0
+    closing_top: float = 0.0
 
 
 def render_pdf(html: str, base_url: str, roots: tuple[str, ...]) -> PdfResult:
@@ -26,8 +37,20 @@ def render_pdf(html: str, base_url: str, roots: tuple[str, ...]) -> PdfResult:
     fetcher = LocalFetcher(roots)
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     with _CapturedWarnings() as warnings:
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
-    return PdfResult(pdf, tuple(warnings), tuple(fetcher.refused))
+        laid_out = document.render(pdf_variant="pdf/ua-1")
+        pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    page, top = _anchor(laid_out.pages, CLOSING_ID)
+    height = laid_out.pages[0].height * PT_PER_PX if laid_out.pages else 0.0
+    return PdfResult(finish(pdf), tuple(warnings), tuple(fetcher.refused),
+                     len(laid_out.pages), height, page, top)
+
+
+def _anchor(pages: list, name: str) -> tuple[int, float]:  # type: ignore[type-arg]
+    """The page number (from 1) and top (pt) of the element with id ``name``, or (0, 0)."""
+    for number, page in enumerate(pages, start=1):
+        if name in page.anchors:
+            return number, page.anchors[name][1] * PT_PER_PX
+    return 0, 0.0
 
 
 class _CapturedWarnings:

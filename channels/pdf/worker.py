@@ -34,13 +34,15 @@ def render_in_child(html: str, base_url: str, roots: tuple[str, ...], where: str
         raise InputError(where, f"pdf: the renderer failed: {lines[-1]}")
     header, _, pdf = done.stdout.partition(b"\n")
     notes = json.loads(header)
-    return PdfResult(pdf, tuple(notes["warnings"]), tuple(notes["refused"]))
+    return PdfResult(pdf, tuple(notes["warnings"]), tuple(notes["refused"]), *notes["layout"])
 
 
 def _serve() -> None:
     request = json.loads(sys.stdin.buffer.read())
     result = render_pdf(request["html"], request["base_url"], tuple(request["roots"]))
-    header = json.dumps({"warnings": result.warnings, "refused": result.refused}).encode()
+    layout = [result.pages, result.page_height, result.closing_page, result.closing_top]
+    header = json.dumps({"warnings": result.warnings, "refused": result.refused,
+                         "layout": layout}).encode()
     sys.stdout.buffer.write(header + b"\n" + result.pdf)
 
 

@@ -50,7 +50,7 @@ def sizes(reader):
 
 
 def test_seed_is_letter_with_a_sensible_page_count(reader):
-    assert len(reader.pages) <= 5  # 12 pt body text; the issue asks for 4: not reached yet
+    assert len(reader.pages) <= 4  # with 12 pt body text
     assert set(sizes(reader)) == {LETTER}
 
 
@@ -108,9 +108,11 @@ def test_qr_code_in_the_preview_decodes_to_the_tagged_article_url(handout, seed)
     assert handout_url(url, "gut-brain-axis") == expected
 
 
-def test_url_printed_under_the_qr_code(handout, reader):
+def test_url_printed_beside_the_qr_code(handout, reader):
     last = PdfHandout().extract_text(handout)[f"page {len(reader.pages)}"]
-    assert "www.pacificmindhealth.com/gut-brain-axis/\r\n" in last
+    # It may wrap, but only after a slash, never at the slug's own hyphens.
+    assert ("www.pacificmindhealth.com/gut-brain-axis/\r\n" in last
+            or "www.pacificmindhealth.com/\r\ngut-brain-axis/\r\n" in last)
 
 
 def test_two_renders_are_byte_identical(handout, seed):
@@ -162,7 +164,7 @@ def test_gate_refuses_an_inconspicuous_full_disclaimer(seed, tmp_path, how):
     assert failed == {("not-medical-advice", "full", ())}
     # The text is still in the file: only its prominence was taken away.
     file = pypdf.PdfReader(io.BytesIO(result.rendered.file(FILE)))
-    assert any(NOT_ADVICE in page.extract_text() for page in file.pages)
+    assert any(NOT_ADVICE in " ".join(page.extract_text().split()) for page in file.pages)
 
 
 def test_gate_refuses_a_footer_too_small_to_read(seed, tmp_path):

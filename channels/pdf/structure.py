@@ -1,0 +1,109 @@
+"""PDF/UA finishing touches WeasyPrint 70 leaves out, done on the finished file with pikepdf.
+
+- Running header and footer: WeasyPrint marks their content with MCIDs whose structure
+  elements it keeps out of the tree (its tags.py: artifacts in the tree need PDF 2.0), so a
+  checker sees tagged content that belongs to no element (Matterhorn 01-001).  They become
+  ``/Artifact`` marked content of type ``/Pagination`` and leave the parent tree.
+- Table header cells get ``/Scope`` (Matterhorn 15-003); WeasyPrint already gives data
+  cells ``/Headers`` naming the header cells' ``/ID``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pikepdf
+
+ARTIFACT = pikepdf.Name.Artifact
+_BDC = pikepdf.Operator("BDC")
+
+
+def finish(pdf: bytes) -> bytes:
+    """``pdf`` with margin content as artifacts and table header scopes (unchanged if untagged)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root.get("/StructTreeRoot")
+        if root is None:
+            return pdf
+        tree = set(_elements(root))
+        for page in document.pages:
+            _artifact_orphans(document, page, root, tree)
+        for element in tree:
+            _scope(document.get_object(element))
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def _elements(node: pikepdf.Object) -> Iterator[tuple[int, int]]:
+    """The object ids of every structure element reachable from ``node`` through ``/K``."""
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
+            if kid.is_indirect:
+                yield kid.objgen
+            yield from _elements(kid)
+
+
+def _parent_entries(root: Any, page: pikepdf.Page) -> Any:
+    """The page's array in the parent tree (MCID -> element), for a flat ``/Nums`` tree."""
+    key = page.obj.get("/StructParents")
+    tree = root.get("/ParentTree")
+    nums = tree.get("/Nums") if tree is not None else None
+    if key is None or nums is None:
+        return None
+    for index in range(0, len(nums), 2):
+        if int(nums[index]) == int(key):
+            return nums[index + 1]
+    return None
+
+
+def _artifact_orphans(document: pikepdf.Pdf, page: pikepdf.Page, root: pikepdf.Object,
+                      tree: set[tuple[int, int]]) -> None:
+    entries = _parent_entries(root, page)
+    if entries is None:
+        return
+    orphans = {mcid for mcid, element in enumerate(entries)
+               if isinstance(element, pikepdf.Dictionary) and element.objgen not in tree}
+    if not orphans:
+        return
+    instructions = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = list(instruction.operands), instruction.operator
+        if operator == _BDC and _mcid(operands) in orphans:
+            operands = [ARTIFACT, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+        instructions.append((operands, operator))
+    page.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
+    for mcid in orphans:
+        entries[mcid] = pikepdf.Object.parse(b"null")
+
+
+def _mcid(operands: list) -> int | None:  # type: ignore[type-arg]
+    properties = operands[1] if len(operands) > 1 else None
+    if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+        return int(properties.MCID)
+    return None
+
+
+def _scope(element: pikepdf.Object) -> None:
+    """``/Scope /Column`` on a header-row cell, ``/Row`` on one that opens a body row."""
+    if element.get("/S") != "/TH":
+        return
+    attributes = element.get("/A")
+    if not isinstance(attributes, pikepdf.Dictionary):
+        attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+        element.A = attributes
+    row = element.get("/P")
+    section = row.get("/P") if row is not None else None
+    in_body = section is not None and section.get("/S") in ("/TBody", "/Table")
+    first = row is not None and _first_kid(row) == element.objgen
+    attributes.Scope = pikepdf.Name.Row if in_body and first else pikepdf.Name.Column
+
+
+def _first_kid(row: pikepdf.Object) -> tuple[int, int] | None:
+    kids = row.get("/K")
+    first = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else kids
+    return first.objgen if isinstance(first, pikepdf.Dictionary) else None

@@ -1,0 +1,84 @@
+"""Readers of a PDF's structure for the PDF/UA tests: pikepdf's objects and PDFium's marks."""
+
+from __future__ import annotations
+
+import ctypes
+
+import pikepdf
+import pypdfium2.raw as raw
+
+
+def structure(path):
+    """The opened document and every structure element reachable from its root."""
+    return structure_of(pikepdf.open(path))
+
+
+def structure_of(document):
+    elements, stack = [], [document.Root.StructTreeRoot]
+    while stack:
+        kids = stack.pop().get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids else []:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
+                elements.append(kid)
+                stack.append(kid)
+    return document, elements
+
+
+def marked_content(page):
+    """(tag, MCID or None, text shown inside) for each outermost marked-content sequence."""
+    found, depth, current = [], 0, None
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op in ("BDC", "BMC"):
+            if depth == 0:
+                props = operands[1] if len(operands) > 1 else None
+                has_id = isinstance(props, pikepdf.Dictionary) and "/MCID" in props
+                mcid = int(props.MCID) if has_id else None
+                current = [str(operands[0]), mcid, 0]
+            depth += 1
+        elif op == "EMC":
+            depth -= 1
+            if depth == 0:
+                found.append(tuple(current))
+        elif op in ("Tj", "TJ") and depth == 0:
+            found.append(("none", None, 1))
+        elif op in ("Tj", "TJ"):
+            current[2] += 1
+    return found
+
+
+def orphans(document) -> list[tuple[int, str, int]]:
+    """(page, tag, MCID) of tagged content whose element is not in the structure tree."""
+    _, elements = structure_of(document)
+    tree = {e.objgen for e in elements}
+    nums = document.Root.StructTreeRoot.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        entries = parents[int(page.StructParents)]
+        for tag, mcid, _ in marked_content(page):
+            if tag != "/Artifact" and (mcid is None or entries[mcid].objgen not in tree):
+                found.append((number, tag, mcid))
+    return found
+
+
+def _utf16(call, size: int) -> str:
+    buffer = (ctypes.c_ushort * max(size // 2, 1))()
+    call(buffer, size)
+    return bytes(buffer).decode("utf-16-le").rstrip("\x00")
+
+
+def text_objects(page) -> list[tuple[list[str], str]]:
+    """PDFium's view: (marked-content tags, text) of every text object on ``page``."""
+    textpage, found = page.get_textpage(), []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT]):
+        marks = []
+        for i in range(raw.FPDFPageObj_CountMarks(obj.raw)):
+            mark, size = raw.FPDFPageObj_GetMark(obj.raw, i), ctypes.c_ulong()
+            raw.FPDFPageObjMark_GetName(mark, None, 0, ctypes.byref(size))
+            marks.append(_utf16(lambda b, n, m=mark, s=size: raw.FPDFPageObjMark_GetName(
+                m, b, n, ctypes.byref(s)), size.value))
+        size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+        found.append((marks, _utf16(lambda b, n, o=obj: raw.FPDFTextObj_GetText(
+            o.raw, textpage.raw, b, n), size)))
+    return found
