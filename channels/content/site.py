@@ -66,6 +66,11 @@ class Site:
         ]
         return found
 
+    def printed_placeholders(self) -> list[str]:
+        """The contact settings still marked ``PLACEHOLDER``: handouts and pages print them."""
+        return [name for name in ("postal_address", "phone", "hours")
+                if PLACEHOLDER in getattr(self, name)]
+
     def url_for(self, slug: str) -> str:
         return f"{self.base_url}/{slug}/"
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from channels.errors import InputError
+
+if TYPE_CHECKING:
+    from channels.content.site import Site
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -80,7 +85,16 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if plan.settings.approval.publish:
             _log_releases(args, [job.article.slug for job in plan.jobs])
+    _warn_unfilled(plan.settings.site, project.site_file)
     return 0
+
+
+def _warn_unfilled(site: Site, path: Path) -> None:
+    """After a publish (a refusal stays one line): contact details still to fill in."""
+    unfilled = site.printed_placeholders()
+    if unfilled:
+        print(f"  warning: {path}: {', '.join(unfilled)} still say PLACEHOLDER; handouts and "
+              "pages print them as written (fill them in)", file=sys.stderr)
 
 
 def _log_releases(args: argparse.Namespace, slugs: list[str]) -> None:
