@@ -83,6 +83,10 @@ def _guarded(fn: Callable[..., T], args: tuple[Any, ...]) -> T | _Raised:
 
 
 def _warm_up() -> None:
-    # Each worker pays for its imports once, in parallel, before its first article.
+    # Each worker pays for its imports once, in parallel, before its first article,
+    # and ends with the run: a killed ``publish render`` leaves no worker behind.
     import channels.pipeline.steps  # noqa: F401
     import channels.registry  # noqa: F401
+    from channels.gate.browser import die_with_parent
+
+    die_with_parent()

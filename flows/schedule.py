@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 from uuid import UUID
 
@@ -23,7 +24,22 @@ DEPLOYMENT = "send/send"
 @flow(name="send", log_prints=False)
 def send_later(out_dir: str, slug: str, site_file: str, db: str, campaign: str = ""):  # type: ignore[no-untyped-def]
     """The send flow with plain parameters, as a deployment stores them; same checks, same run."""
+    _not_before_its_time()
     return send.fn(SendRequest(Path(out_dir), slug, Path(site_file), db, campaign))
+
+
+def _not_before_its_time() -> None:
+    """Wait for the run's scheduled time: Prefect's runner prefetches runs and starts them up
+    to ``prefetch_seconds`` (10 s) early, and a newsletter must not go out before its time."""
+    from prefect.runtime import flow_run
+
+    at = flow_run.scheduled_start_time
+    early = (at - dt.datetime.now(dt.UTC)).total_seconds() if at else 0.0
+    if early > 0:
+        time.sleep(min(early, RUNNER_PREFETCH_S))
+
+
+RUNNER_PREFETCH_S = 10.0  # prefect.runner.Runner's default prefetch_seconds
 
 
 def require_server() -> str:

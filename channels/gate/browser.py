@@ -194,7 +194,7 @@ def die_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is None:
         return
-    parent_pid = os.getppid()
+    parent_pid = parent.pid  # not os.getppid(): the run may already be gone (pid 1 by now)
 
     def watch() -> None:
         while os.getppid() == parent_pid:

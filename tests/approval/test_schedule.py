@@ -140,7 +140,9 @@ def test_approved_is_delivered_when_due_and_voided_sends_nothing(prefect_api, tm
             serving.terminate()
             serving.wait(30)
     assert done["state_type"] == "COMPLETED"
-    assert dt.datetime.fromisoformat(done["start_time"]) >= at
+    # Prefect's runner may start a run a little early (it prefetches); the mail may not go early.
+    first_mail = min(smtp.recorder.times) + (time.time() - time.monotonic())
+    assert first_mail >= at.timestamp()
     delivered = {rcpt for rcpt, _ in smtp.recorder.accepted}
     assert delivered == {"reader0@example.org", "reader1@example.org"}
     assert len(smtp.recorder.accepted) == 2  # only the approved run sent anything
