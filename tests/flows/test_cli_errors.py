@@ -196,3 +196,19 @@ def test_a_failed_send_is_one_line(runs):
     assert done.stderr == ("publish: error: the test message to nobody@example.org was not "
                            "accepted: 550 5.1.1 No such mailbox "
                            "(check SMTP_HOST and the credentials)\n")
+
+
+def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(monkeypatch, capsys):
+    from flows import cli
+    from flows.cli import log
+
+    def broken(args):
+        raise RuntimeError("driver closed\nsecond line of detail")
+
+    monkeypatch.setattr(log, "run", broken)
+    assert cli.main(["log"]) == 3
+    assert capsys.readouterr().err == ("publish: error: unexpected RuntimeError: driver closed "
+                                       "(a defect: run again with --debug and report the "
+                                       "traceback)\n")
+    with pytest.raises(RuntimeError, match="driver closed"):
+        cli.main(["--debug", "log"])
