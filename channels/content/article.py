@@ -91,7 +91,7 @@ def _article(fields: Fields, path: Path, site: Site, policy: Policy, body: str, 
         summary=fields.text("summary", max_len=CONTENT.summary_max),
         date=fields.date("date"),
         reviewed_by=fields.text("reviewed.by"),
-        reviewed_on=fields.date("reviewed.on"),
+        reviewed_on=fields.past_date("reviewed.on"),
         # Tags drive the policy (mental-health adds the 988 line): compare them casefolded.
         tags=tuple(tag.casefold() for tag in fields.str_list("tags")),
         disclaimers=_disclaimer_ids(fields, policy),

@@ -161,6 +161,13 @@ class Fields:
             )
         return value
 
+    def past_date(self, path: str) -> dt.date:  # e.g. a review: not later than today
+        value = self.date(path)
+        if value > dt.date.today():
+            raise InputError(self.where(path), f"field '{path}' is {value}, a date still to come",
+                             "give the day it took place")
+        return value
+
     def date(self, path: str) -> dt.date:
         value = self.get(path)
         if value is None:
