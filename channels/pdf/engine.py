@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import weasyprint
 
 from channels.fetch import LocalFetcher
+from channels.pdf import textmap
 from channels.pdf.structure import finish
 
 PDF_TIMEOUT_S = 60
@@ -38,7 +39,9 @@ def render_pdf(html: str, base_url: str, roots: tuple[str, ...]) -> PdfResult:
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     with _CapturedWarnings() as warnings:
         laid_out = document.render(pdf_variant="pdf/ua-1")
-        pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        with textmap.recording() as heard:
+            pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        pdf = textmap.apply(pdf, heard)
     page, top = _anchor(laid_out.pages, CLOSING_ID)
     height = laid_out.pages[0].height * PT_PER_PX if laid_out.pages else 0.0
     return PdfResult(finish(pdf), tuple(warnings), tuple(fetcher.refused),

@@ -222,13 +222,7 @@ def words(text: str) -> collections.Counter:
     return found
 
 
-# Known: Devanagari's reordered vowel signs and conjuncts have no one-to-one ToUnicode entry
-# in WeasyPrint's subset, so PDFium reads stray Latin letters and poppler splits words.
-DEVANAGARI = pytest.param("long-devanagari", marks=pytest.mark.xfail(
-    strict=True, reason="Devanagari glyph clusters lack ToUnicode mappings (PDFium, poppler)"))
-
-
-@pytest.mark.parametrize("name", [n for n in NAMES if n != "long-devanagari"] + [DEVANAGARI])
+@pytest.mark.parametrize("name", NAMES)
 def test_three_readers_get_the_same_words(handouts, name):
     path = handouts[name]
     document, pages = pages_of(path)
@@ -239,6 +233,8 @@ def test_three_readers_get_the_same_words(handouts, name):
     assert "\x00" not in pypdf_text
     reference = words(poppler)
     assert sum(reference.values()) > 200
+    for script in ARTICLES.get(name, (0, 0, ()))[2]:  # and they are the words written
+        assert not words(SCRIPTS[script]) - reference, (script, words(SCRIPTS[script]) - reference)
     for reader, text in (("PDFium", pdfium_text), ("pypdf", pypdf_text)):
         assert words(text) == reference, (reader, (words(text) - reference),
                                           (reference - words(text)))
