@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import unicodedata
 
 import pikepdf
 import pypdfium2.raw as raw
@@ -82,3 +83,22 @@ def text_objects(page) -> list[tuple[list[str], str]]:
         found.append((marks, _utf16(lambda b, n, o=obj: raw.FPDFTextObj_GetText(
             o.raw, textpage.raw, b, n), size)))
     return found
+
+
+def pdfium_text(page) -> str:
+    """PDFium's text of ``page``: its own character list, each character's full code point.
+
+    Not ``get_text_bounded``: that selects characters by their boxes and drops those whose
+    glyph has no ink of its own (Noto Devanagari draws ं over ि inside the ि glyph, so the
+    ं glyph is empty), nor ``get_text_range``, which stops at UCS-2 (emoji)."""
+    textpage = page.get_textpage()
+    codes = (raw.FPDFText_GetUnicode(textpage, i) for i in range(textpage.count_chars()))
+    units = "".join(chr(code) for code in codes if code > 2 and code != 0xFFFE)
+    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le")  # pairs: emoji
+
+
+def right_to_left(word: str) -> bool:
+    """A word of a right-to-left script: one strong right-to-left letter, or only Hebrew and
+    Arabic points (readers split pointed words at raised points, see test_textmap)."""
+    return (any(unicodedata.bidirectional(c) in ("R", "AL") for c in word)
+            or all("\u0590" <= c <= "\u08ff" for c in word))

@@ -23,7 +23,14 @@ from channels.pdf.glyphs import families, shipped_faces
 from channels.pdf.pagination import NEAR_EMPTY
 from tests.conftest import TEMPLATES
 from tests.pdf.generated import SCRIPTS, article_text, prepared
-from tests.pdf.pdfua import marked_content, orphans, structure, text_objects
+from tests.pdf.pdfua import (
+    marked_content,
+    orphans,
+    pdfium_text,
+    right_to_left,
+    structure,
+    text_objects,
+)
 
 SHIPPED = families(shipped_faces(str(TEMPLATES)))
 TABLE = ("| Symptom → step | Ελληνικά | 中文 | Score ≥ 2 |\n|---|---|---|--:|\n"
@@ -217,7 +224,7 @@ def words(text: str) -> collections.Counter:
     text = text.replace("\u2010\r\n", "").replace("\u2010\n", "").translate(BIDI_CONTROLS)
     found: collections.Counter = collections.Counter()
     for word in unicodedata.normalize("NFKC", text).split():
-        rtl = any(unicodedata.bidirectional(c) in ("R", "AL") for c in word)
+        rtl = right_to_left(word)
         found.update(word if rtl else [word])
     return found
 
@@ -226,7 +233,7 @@ def words(text: str) -> collections.Counter:
 def test_three_readers_get_the_same_words(handouts, name):
     path = handouts[name]
     document, pages = pages_of(path)
-    pdfium_text = "\n".join(p.get_textpage().get_text_bounded() for p in pages)
+    pdfium = "\n".join(pdfium_text(p) for p in pages)
     document.close()
     poppler = run("pdftotext", str(path), "-")
     pypdf_text = "\n".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
@@ -235,6 +242,6 @@ def test_three_readers_get_the_same_words(handouts, name):
     assert sum(reference.values()) > 200
     for script in ARTICLES.get(name, (0, 0, ()))[2]:  # and they are the words written
         assert not words(SCRIPTS[script]) - reference, (script, words(SCRIPTS[script]) - reference)
-    for reader, text in (("PDFium", pdfium_text), ("pypdf", pypdf_text)):
+    for reader, text in (("PDFium", pdfium), ("pypdf", pypdf_text)):
         assert words(text) == reference, (reader, (words(text) - reference),
                                           (reference - words(text)))
