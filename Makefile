@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VNU    := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 SOCIAL := .cache/social-ref/node_modules/.installed-twitter-text-3.1.0-atproto-api-0.21.0
+OUTLOUD := .cache/outloud-0.2.1/bin/outloud
 # No telemetry, no analytics: nothing leaves this machine at run time.
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -43,8 +44,16 @@ $(SOCIAL):
 	  twitter-text@3.1.0 @atproto/api@0.21.0
 	@touch $@
 
+# outloud, a PDF/UA-1 and WCAG checker, for tests/pdf/test_outloud.py (the oracle; pinned).
+# Its own venv: it brings PyMuPDF (AGPL), which stays out of ours and out of `make publish`;
+# PyMuPDF 1.26 (PyMuPDF 2 adds onnxruntime and numpy, 230 MB more, for layout we do not use).
+$(OUTLOUD):
+	@$(PYTHON) -m venv .cache/outloud-0.2.1
+	@.cache/outloud-0.2.1/bin/python -m pip --quiet --quiet --disable-pip-version-check \
+	  install outloud==0.2.1 "pymupdf>=1.24,<1.27"
+
 test: system-test
-	@$(MAKE) -s --no-print-directory $(STAMP) $(VNU) $(SOCIAL)
+	@$(MAKE) -s --no-print-directory $(STAMP) $(VNU) $(SOCIAL) $(OUTLOUD)
 	@$(BIN)/python -m pytest
 
 bench: $(STAMP)

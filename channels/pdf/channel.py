@@ -51,7 +51,7 @@ class PdfHandout(Channel):
             render, context.templates_dir, "pdf/handout.html", summary=summary,
             article=article, site=context.site, body=body,
             disclaimers=required, short_disclaimers=_every_page(required), margins=MARGINS,
-            qr=qr_svg(online, f"QR code: {article.url}"),
+            qr=qr_svg(online, f"QR code: {article.url}"), online=online,
         )
         check_coverage(page(fit=""), context.templates_dir, article.path, self.name)
         roots = (context.templates_dir, context.article_dir)

@@ -6,6 +6,8 @@
   ``/Artifact`` marked content of type ``/Pagination`` and leave the parent tree.
 - Table header cells get ``/Scope`` (Matterhorn 15-003); WeasyPrint already gives data
   cells ``/Headers`` naming the header cells' ``/ID``.
+- Link annotations get the Print flag, so print and screen show the same links, and each
+  hangs on its ``/Link`` element (WeasyPrint hangs a link's inner boxes on theirs).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pikepdf
 
 ARTIFACT = pikepdf.Name.Artifact
 _BDC = pikepdf.Operator("BDC")
+_HIDDEN, _PRINT, _NO_VIEW = 2, 4, 32  # annotation flags (ISO 32000-1 12.5.3)
 
 
 def finish(pdf: bytes) -> bytes:
@@ -29,11 +32,67 @@ def finish(pdf: bytes) -> bytes:
         tree = set(_elements(root))
         for page in document.pages:
             _artifact_orphans(document, page, root, tree)
+            _printable_links(page)
+            _links_in_link_elements(root, page)
         for element in tree:
             _scope(document.get_object(element))
         out = io.BytesIO()
         document.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def _printable_links(page: pikepdf.Page) -> None:
+    """Link annotations with the Print flag (WeasyPrint sets none): a printed or printed-to-
+    PDF copy keeps them, and readers treat print and screen alike (ISO 14289-1 7.18.1)."""
+    for annotation in page.obj.get("/Annots", []):
+        if annotation.get("/Subtype") == "/Link":
+            annotation.F = (int(annotation.get("/F", 0)) | _PRINT) & ~(_HIDDEN | _NO_VIEW)
+
+
+def _links_in_link_elements(root: Any, page: pikepdf.Page) -> None:
+    """Each link annotation under its ``/Link`` element (Matterhorn 28-011).  WeasyPrint
+    hangs the annotation of a link's inner box (a ``<span>``, a ``<wbr>``) on that box's
+    element; it moves to the nearest ``/Link`` above, and an element left empty goes."""
+    entries = _parent_tree(root)
+    for annotation in page.obj.get("/Annots", []):
+        key = annotation.get("/StructParent")
+        element = entries.get(int(key)) if key is not None else None
+        link = element
+        while isinstance(link, pikepdf.Dictionary) and link.get("/S") != "/Link":
+            link = link.get("/P")
+        if element is None or link is None or link is element:
+            continue
+        _move_object_reference(annotation, element, link)
+        entries[int(key)] = link
+    _write_parent_tree(root, entries)
+
+
+def _move_object_reference(annotation: Any, element: Any, link: Any) -> None:
+    kids = [kid for kid in _kids(element)
+            if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+                    and kid.get("/Obj") is not None and kid.Obj.objgen == annotation.objgen)]
+    element.K = pikepdf.Array(kids)
+    link.K = pikepdf.Array([*_kids(link), pikepdf.Dictionary(
+        Type=pikepdf.Name.OBJR, Obj=annotation)])
+    if not kids:  # nothing of its own left: out of the tree
+        parent = element.P
+        parent.K = pikepdf.Array([kid for kid in _kids(parent)
+                                  if not (kid.is_indirect and kid.objgen == element.objgen)])
+
+
+def _kids(element: Any) -> list[Any]:
+    kids = element.get("/K")
+    return [] if kids is None else list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _parent_tree(root: Any) -> dict[int, Any]:
+    nums = root.ParentTree.get("/Nums", pikepdf.Array())
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+
+def _write_parent_tree(root: Any, entries: dict[int, Any]) -> None:
+    root.ParentTree.Nums = pikepdf.Array(
+        [item for key in sorted(entries) for item in (key, entries[key])])
 
 
 def _elements(node: pikepdf.Object) -> Iterator[tuple[int, int]]:

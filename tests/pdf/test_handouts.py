@@ -8,6 +8,7 @@ pdftotext), PDFium (text positions, page images), zxing (the QR code), pypdf and
 from __future__ import annotations
 
 import collections
+import json
 import subprocess
 import unicodedata
 
@@ -21,7 +22,7 @@ import zxingcpp
 from channels.pdf.channel import FILE, MARGINS, PdfHandout
 from channels.pdf.glyphs import families, shipped_faces
 from channels.pdf.pagination import NEAR_EMPTY
-from tests.conftest import TEMPLATES
+from tests.conftest import ROOT, TEMPLATES
 from tests.pdf.generated import SCRIPTS, article_text, prepared
 from tests.pdf.pdfua import (
     marked_content,
@@ -245,3 +246,42 @@ def test_three_readers_get_the_same_words(handouts, name):
     for reader, text in (("PDFium", pdfium), ("pypdf", pypdf_text)):
         assert words(text) == reference, (reader, (words(text) - reference),
                                           (reference - words(text)))
+
+
+# --- PDF/UA: outloud, a PDF/UA-1 and WCAG checker we did not write ---------------------
+
+OUTLOUD = ROOT / ".cache" / "outloud-0.2.1" / "bin" / "outloud"
+# Known and accepted: WeasyPrint paints list bullets (outside ::marker) after the lines of
+# their page, so paint order differs from the tag tree there.  Assistive technology reads
+# the tree, which has each Lbl before its LBody (checked by outloud's other rules).
+ACCEPTED = {"ORD-001"}
+
+
+def outloud(path) -> list[dict]:
+    """outloud's findings for ``path`` above info level; `make test` installs it."""
+    if not OUTLOUD.is_file():
+        pytest.fail(f"{OUTLOUD} missing: run `make test` (it installs outloud 0.2.1)")
+    report = path.parent / f"{path.stem}.outloud.json"
+    subprocess.run([str(OUTLOUD), "--json", str(report), "--fail-on", "never", "-q", str(path)],
+                   capture_output=True, check=True)
+    (result,) = json.loads(report.read_text())["results"]
+    assert not result["error"], result["error"]
+    return [f for f in result["findings"] if f["severity"] in ("error", "warning")]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_outloud_finds_nothing_but_the_accepted_paint_order(handouts, name):
+    found = outloud(handouts[name])
+    assert [f for f in found if f["rule"] not in ACCEPTED] == [], found
+
+
+def test_outloud_refuses_a_handout_without_language_or_printable_links(handouts, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    with pikepdf.open(handouts["seed"]) as document:
+        del document.Root["/Lang"]
+        for page in document.pages:
+            for annotation in page.obj.get("/Annots", []):
+                annotation.F = 0
+        document.save(broken)
+    rules = {f["rule"] for f in outloud(broken)}
+    assert {"DOC-013", "LNK-004"} <= rules, rules  # no /Lang; links missing from print
