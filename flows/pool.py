@@ -87,6 +87,6 @@ def _warm_up() -> None:
     # and ends with the run: a killed ``publish render`` leaves no worker behind.
     import channels.pipeline.steps  # noqa: F401
     import channels.registry  # noqa: F401
-    from channels.gate.browser import die_with_parent
+    from channels.processes import die_with_parent
 
     die_with_parent()

@@ -10,11 +10,9 @@ from __future__ import annotations
 import atexit
 import hashlib
 import io
-import multiprocessing
 import os
 import queue
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from PIL import Image
 from channels.gate.match import normalize
 from channels.gate.ocr import ocr_problem
 from channels.gate.pixels import ink_problem
+from channels.processes import die_with_parent
 from channels.rules import GATE
 
 CHROMIUM = "/usr/bin/chromium"
@@ -173,38 +172,13 @@ def look(view: View, texts: tuple[str, ...]) -> dict[str, str]:
         if key not in _SEEN:
             # A forked worker inherits the parent's engine but not its thread: start anew.
             if _ENGINE is None or _ENGINE.pid != os.getpid():
-                die_with_parent()
+                die_with_parent()  # a pool worker: this Chromium must not outlive the run
                 _ENGINE = _Engine()
                 atexit.register(_ENGINE.close)
             if len(_SEEN) >= _SEEN_MAX:
                 _SEEN.pop(next(iter(_SEEN)))
             _SEEN[key] = _ENGINE.run(view, texts)
         return dict(_SEEN[key])
-
-
-def die_with_parent() -> None:
-    """In a worker process: end it soon after the run that started it dies.
-
-    A worker busy in Chromium does not read its job queue, so it would outlive a killed
-    ``publish render``.  A daemon thread watches the parent; when the worker is orphaned
-    it exits at once, and Playwright's driver, its stdin closed, takes Chromium along.
-    (Not ``PR_SET_PDEATHSIG``: that fires when the parent *thread* that spawned the worker
-    ends, and a pool may spawn from a short-lived thread.)
-    """
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-    parent_pid = parent.pid  # not os.getppid(): the run may already be gone (pid 1 by now)
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(ORPHAN_POLL_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="gate-orphan-watch", daemon=True).start()
-
-
-ORPHAN_POLL_S = 0.5
 
 
 def _key(view: View, texts: tuple[str, ...]) -> str:

@@ -55,15 +55,15 @@ def _links_in_link_elements(root: Any, page: pikepdf.Page) -> None:
     element; it moves to the nearest ``/Link`` above, and an element left empty goes."""
     entries = _parent_tree(root)
     for annotation in page.obj.get("/Annots", []):
-        key = annotation.get("/StructParent")
-        element = entries.get(int(key)) if key is not None else None
+        key = int(annotation.get("/StructParent", -1))
+        element = entries.get(key)
         link = element
         while isinstance(link, pikepdf.Dictionary) and link.get("/S") != "/Link":
             link = link.get("/P")
         if element is None or link is None or link is element:
             continue
         _move_object_reference(annotation, element, link)
-        entries[int(key)] = link
+        entries[key] = link
     _write_parent_tree(root, entries)
 
 
