@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,9 @@ def load_article(
     """
     name = str(path)
     raw = read_bytes(path, name, max_bytes)
-    text = decode(raw, name).replace("\r\n", "\n").replace("\r", "\n")
+    # NFC, as the W3C character model asks of web text: an editor's decomposed "é" (e +
+    # U+0301) is the same text as "é", and renders, counts and reads back as one.
+    text = unicodedata.normalize("NFC", decode(raw, name)).replace("\r\n", "\n").replace("\r", "\n")
     front, body, body_line = split_front_matter(text, name)
     doc = load_yaml(front, name, first_line=2)
     if not isinstance(doc.data, dict):

@@ -134,6 +134,15 @@ def test_bom_and_crlf_are_normal_input(tmp_path, settings):
     assert "\r" not in loaded.body
 
 
+def test_decomposed_text_is_read_as_nfc(tmp_path, settings):
+    article = tmp_path / "gut-brain-axis.md"
+    decomposed = GOOD.replace("connected", "conne\u0301cted Tie\u0302\u0301ng Vie\u0323\u0302t")
+    article.write_text(decomposed, encoding="utf-8")
+    loaded = load_article(article, settings.site, settings.policy)
+    assert "conn\u00e9cted" in loaded.title and "Ti\u1ebfng Vi\u1ec7t" in loaded.title
+    assert "\u0301" not in loaded.title + loaded.body
+
+
 def test_seed_front_matter_is_read_into_the_contract(settings):
     article = load_article(SEED, settings.site, settings.policy)
     assert article.slug == "gut-brain-axis"
