@@ -46,10 +46,9 @@ def require_server() -> str:
     """The Prefect API a schedule lives on; refuses when none is configured."""
     url = os.environ.get("PREFECT_API_URL", "")
     if not url:
-        raise SendRefused("PREFECT_API_URL is not set: a scheduled send needs a Prefect server "
-                          "(run 'prefect server start', then export "
-                          "PREFECT_API_URL=http://127.0.0.1:4200/api and "
-                          "start 'publish schedule serve')")
+        raise SendRefused("a scheduled send needs a Prefect server that outlives this command, "
+                          "and PUBLISH_SERVER=embedded has none (unset it to use the local "
+                          "server, or export PREFECT_API_URL for your own)")
     return url
 
 

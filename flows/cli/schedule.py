@@ -17,6 +17,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from flows.server import use_server
+
+    use_server()  # before Prefect is imported: the reusable local server, or $PREFECT_API_URL
     from flows import schedule
 
     if args.action == "serve":

@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _schedule(args: argparse.Namespace, db: str) -> int:
+    from flows.server import use_server
+
+    use_server()  # the schedule lives on the reusable local server, or on $PREFECT_API_URL
     from flows.schedule import schedule_send
     from flows.send import SendRequest
 

@@ -92,16 +92,17 @@ def finished(api: str, run_id: str) -> dict | None:  # type: ignore[type-arg]
     return run if run and run["state_type"] in done else None
 
 
-def test_missing_server_is_one_line(project, tmp_path, keys, monkeypatch):
+def test_no_lasting_server_is_one_line(project, tmp_path, keys, monkeypatch):
     out, db = sendable(project, tmp_path, keys, 1)
     monkeypatch.setenv("PUBLISH_SIGNING_KEY", SIGNING)
+    monkeypatch.setenv("PUBLISH_SERVER", "embedded")  # a per-process server: gone at exit
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     result = run_cli("send", SLUG, "--at", "2026-12-03T09:00-08:00", "--out", out,
                      "--source-dir", project, "--db", db)
     assert (result.code, result.err) == (2, (
-        "publish: error: PREFECT_API_URL is not set: a scheduled send needs a Prefect server "
-        "(run 'prefect server start', then export PREFECT_API_URL=http://127.0.0.1:4200/api "
-        "and start 'publish schedule serve')\n"))
+        "publish: error: a scheduled send needs a Prefect server that outlives this command, "
+        "and PUBLISH_SERVER=embedded has none (unset it to use the local server, or export "
+        "PREFECT_API_URL for your own)\n"))
 
 
 def test_approved_is_delivered_when_due_and_voided_sends_nothing(prefect_api, tmp_path_factory,

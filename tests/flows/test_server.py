@@ -126,6 +126,13 @@ def test_a_killed_run_leaves_no_process_behind_and_the_server_serves_on(env, tmp
     assert server["pid"] not in seen and alive(server["pid"]) and record(env) == server
 
 
+def test_schedule_commands_use_the_same_server_with_nothing_exported(env):
+    server = record(env)
+    listed = publish(env, "schedule", "list")
+    assert (listed.returncode, listed.stdout) == (0, "no scheduled sends\n"), listed.stderr
+    assert record(env) == server  # the running one, not a second
+
+
 def test_stop_ends_the_server_and_its_port(env, tmp_path):
     server = record(env)
     stopped = publish(env, "server", "stop")
