@@ -7,9 +7,18 @@ screenshots (.cache/witness/) when the cases were added.
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.subset import Subsetter
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 CRISIS_BLOCK = re.compile(r'<div class="crisis"[^>]*>.*?</div>', re.DOTALL)
 DESKTOP, PHONE, PRINT = "index.html at 1280 px", "index.html at 375 px", "index.html printed"
@@ -54,6 +63,23 @@ def web(name, change, why, bad=True, views=(DESKTOP,)) -> Case:  # type: ignore[
 
 def mail(name, change, why, bad=True, views=(GMAIL,)) -> Case:  # type: ignore[no-untyped-def]
     return Case(f"email-{name}", "email", views, change, bad, why)
+
+
+def blank_font_css(selector: str) -> str:
+    """``selector`` set in a real font whose outlines are all empty (DejaVu Sans, blanked
+    with fontTools): the text is in the DOM, laid out at its width, and paints nothing."""
+    font = TTFont(TEMPLATES / "fonts" / "dejavu-sans-400.ttf")
+    del font["FFTM"]  # FontForge's timestamps: the subsetter would warn and drop them anyway
+    subsetter = Subsetter()
+    subsetter.populate(unicodes=range(0x20, 0x7F))
+    subsetter.subset(font)
+    for name in font.getGlyphOrder():
+        font["glyf"][name] = Glyph()
+    data = io.BytesIO()
+    font.save(data)
+    url = "data:font/ttf;base64," + base64.b64encode(data.getvalue()).decode()
+    return (f"@font-face {{ font-family: Blank; src: url({url}) format('truetype') }} "
+            f"{selector} {{ font-family: Blank !important }}")
 
 
 FADED = "faded to near-invisibility"
@@ -104,6 +130,8 @@ BAD = [
                                    "url(data:font/woff2;base64,AAAA) } .crisis p { font-family:"
                                    " Blank; color: transparent }"),
         "glyphs that paint nothing"),
+    web("blank-glyph-font", head_css(blank_font_css(".crisis p")),
+        "a font with no outlines: in the DOM, laid out, painted as nothing"),
     web("inherited-fade", head_css(".disclaimers { opacity: .1 }"), "the section faded"),
     web("white-on-white-hsl-alpha", head_css(".crisis p { color: hsla(0, 0%, 0%, 0.04) }"),
         "alpha almost zero"),
@@ -140,6 +168,8 @@ BAD = [
                                    "unicode-bidi: bidi-override }"),
          "letters laid out right to left", views=(GMAIL,)),
     mail("opacity", wrap("opacity:0.05"), FADED),
+    mail("blank-glyph-font", head_css(blank_font_css(".crisis p, .crisis td")),
+         "a font with no outlines: in the DOM, painted as nothing"),
     mail("white-box-over", cover("inset:0;background:#fff4f2"), "a box painted over the text"),
 ]
 

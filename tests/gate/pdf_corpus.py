@@ -14,8 +14,11 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 from channels.gate.pdf_find import fold, occurrences, page_glyphs, shape
 from channels.gate.pdf_text import Box
@@ -41,6 +44,7 @@ class PdfCase:
     bad: bool
     why: str
     page: int = 0  # 0-based; -1 for the last page
+    after: Callable[[bytes], bytes] | None = None  # a file-level edit after PDFium's
 
 
 def mutate(pdf: bytes, text: str, case: PdfCase) -> bytes:
@@ -63,7 +67,28 @@ def mutate(pdf: bytes, text: str, case: PdfCase) -> bytes:
     out = io.BytesIO()
     document.save(out)
     document.close()
-    return out.getvalue()
+    return case.after(out.getvalue()) if case.after else out.getvalue()
+
+
+def blank_fonts(pdf: bytes) -> bytes:
+    """Every embedded TrueType program with its outlines emptied: same glyph ids, same
+    widths, same text layer, nothing painted (an editor's or a converter's font swap)."""
+    blanked = 0
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" \
+                    and "/FontFile2" in obj:
+                font = TTFont(io.BytesIO(obj.FontFile2.read_bytes()))
+                for name in font.getGlyphOrder():
+                    font["glyf"][name] = Glyph()  # no contours
+                data = io.BytesIO()
+                font.save(data)
+                obj.FontFile2.write(data.getvalue())
+                blanked += 1
+        assert blanked, "no TrueType font program to blank"
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
 
 
 def _rect(box: Box, rgb: tuple[int, int, int], alpha: int) -> object:
@@ -180,6 +205,9 @@ BAD = [
     short("squashed", transform(0.12, 0, 0, 1), "page 2's footer squeezed", page=1),
     short("faint", fill((0, 0, 0), alpha=25), "page 5's footer at 10 % opacity", page=-1),
     short("invisible", mode(3), "page 1's footer in render mode 3", page=0),
+    PdfCase("pdf-blank-glyph-fonts", "full", nothing, True,
+            "the fonts' outlines emptied: the text layer reads, the page shows nothing",
+            page=-1, after=blank_fonts),
 ]
 
 HARMLESS = [
