@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 
@@ -27,8 +28,12 @@ class FontCodes:
     first: dict[int, str] = field(default_factory=dict)  # glyph -> its text at code = glyph
     # (glyph, text, width or None for the glyph's own) -> code
     extra: dict[tuple[int, str, int | None], int] = field(default_factory=dict)
-    missing: set[int] = field(default_factory=set)  # codes WeasyPrint drew as .notdef
-    maps: list[dict[int, str]] = field(default_factory=list)  # WeasyPrint's own maps
+    sources: list[Any] = field(default_factory=list)  # WeasyPrint's fonts of this file
+
+    @property
+    def missing(self) -> set[int]:
+        """Codes WeasyPrint drew as .notdef (glyphs no font had)."""
+        return {code for font in self.sources for code in font.missing.values()}
 
     def code(self, glyph: int, text: str, width: int | None = None) -> int:
         if width is None and self.first.setdefault(glyph, text) == text:
@@ -42,10 +47,10 @@ class FontCodes:
 
 
     def said(self) -> dict[int, str]:
-        """Glyph -> text as WeasyPrint would write it (its maps, first one last)."""
+        """Glyph -> text as WeasyPrint would write it (its fonts' maps, first one last)."""
         merged: dict[int, str] = {}
-        for known in reversed(self.maps):
-            merged.update(known)
+        for font in reversed(self.sources):
+            merged.update(font.to_unicode)
         return merged
 
     def changed(self) -> bool:

@@ -47,12 +47,15 @@ class Record:
     pending: list[tuple[Any, int, str]] = field(default_factory=list)
     fonts: dict[str, FontCodes] = field(default_factory=dict)
     heard: set[str] = field(default_factory=set)  # names of the fonts whose glyphs are heard
+    by_font: dict[int, FontCodes] = field(default_factory=dict)  # id(WeasyPrint font) -> codes
 
     def codes(self, font: Any) -> FontCodes:
-        codes = self.fonts.setdefault(font.hash, FontCodes(font.glyph_count))
-        codes.missing.update(font.missing.values())
-        if not any(known is font.to_unicode for known in codes.maps):
-            codes.maps.append(font.to_unicode)
+        """The codes of ``font``'s file (WeasyPrint may open one file as several fonts)."""
+        codes = self.by_font.get(id(font))
+        if codes is None:
+            codes = self.fonts.setdefault(font.hash, FontCodes(font.glyph_count))
+            codes.sources.append(font)
+            self.by_font[id(font)] = codes
         return codes
 
 
@@ -93,6 +96,9 @@ def _rewrite_line(record: Record, chunks: list[bytes], start: int) -> None:
     """Put each heard glyph's code into the line's ``TJ`` chunks (``chunks[start:]``), if
     the glyphs there are the glyphs heard; else leave them, each glyph its own code."""
     heard, record.pending = record.pending, []
+    shares = _shares(heard)
+    if _as_drawn(record, heard, shares):
+        return
     spots, drawn, font = [], [], b""
     for index in range(start, len(chunks)):
         chunk = chunks[index]
@@ -105,12 +111,22 @@ def _rewrite_line(record: Record, chunks: list[bytes], start: int) -> None:
         for font_, glyph, said in heard:
             record.codes(font_).first.setdefault(glyph, said)
         return
-    shares = _shares(heard)
     glyphs = iter(zip(heard, shares, directions(shares), strict=True))
     for index, tokens in spots:
         body, moved = _encode(record, tokens, glyphs)
         if moved:  # else WeasyPrint's bytes stay as they are
             chunks[index] = b"[" + body + b"] TJ"
+
+
+def _as_drawn(record: Record, heard: list[tuple[Any, int, str]], shares: list[str]) -> bool:
+    """Whether every glyph of the line keeps its own number as its code (most lines of
+    most scripts): then the line's bytes stay WeasyPrint's and are not even parsed."""
+    for (font, glyph, _), share in zip(heard, shares, strict=True):
+        if font.widths.get(glyph) == 0:  # a mark: may need a code as wide as its shift
+            return False
+        if record.codes(font).first.setdefault(glyph, share) != share:
+            return False
+    return True
 
 
 def _tokens(body: bytes) -> list[int | float]:

@@ -141,7 +141,20 @@ def test_spread_gives_every_glyph_a_share(said, shares):
 def test_a_line_that_does_not_line_up_is_left_as_drawn():
     font = SimpleNamespace(hash="F1", glyph_count=10, missing={}, to_unicode={}, widths={})
     record = textmap.Record(pending=[(font, 1, ""), (font, 2, "कि")], heard={"F1"})
-    chunks = [b"/F1 12 Tf", b"[<00010003>] TJ"]
+    record.codes(font).first[1] = "x"  # glyph 1 was drawn for other text: it needs a new code
+    chunks = [b"/F1 12 Tf", b"[<00010003>] TJ"]  # but the line drew glyph 3, not 2
     textmap._rewrite_line(record, chunks, 0)
     assert chunks == [b"/F1 12 Tf", b"[<00010003>] TJ"]
-    assert record.fonts["F1"].first == {1: "", 2: "कि"} and not record.pending
+    assert record.fonts["F1"].first == {1: "x", 2: "कि"} and not record.fonts["F1"].extra
+
+
+def test_a_glyph_drawn_for_new_text_gets_a_new_code_in_the_line():
+    font = SimpleNamespace(hash="F1", glyph_count=10, missing={}, to_unicode={}, widths={})
+    record = textmap.Record(pending=[(font, 1, ""), (font, 2, "कि")], heard={"F1"})
+    record.codes(font).first[1] = "x"
+    chunks = [b"/F1 12 Tf", b"[<0001>-12<0002>] TJ"]
+    textmap._rewrite_line(record, chunks, 0)
+    new = 10 + 0x1000  # past the font's glyphs
+    assert chunks == [b"/F1 12 Tf", b"[<%04x> -12 <0002>] TJ" % new]
+    assert record.fonts["F1"].extra == {(1, "क", None): new}
+    assert record.fonts["F1"].first == {1: "x", 2: "ि"}
