@@ -7,12 +7,14 @@ puts the codes into the finished file's Type 0 fonts with pikepdf: ``/CIDToGIDMa
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
+from fontTools.ttLib import TTFont
 
 # New codes start this far past a font's last glyph (WeasyPrint numbers missing glyphs
 # from the glyph count up) and stop at the two-byte limit of Identity-H.
@@ -38,6 +40,8 @@ class FontCodes:
     def code(self, glyph: int, text: str, width: int | None = None) -> int:
         if width is None and self.first.setdefault(glyph, text) == text:
             return glyph
+        if any(font.type == "otf" for font in self.sources):  # CFF: no CIDToGIDMap, one code
+            return glyph
         if (glyph, text, width) not in self.extra:
             code = self.glyph_count + _CODE_GAP + len(self.extra)
             if code > _CODE_LIMIT:
@@ -53,18 +57,23 @@ class FontCodes:
             merged.update(font.to_unicode)
         return merged
 
+    def width(self, glyph: int) -> float:
+        """``glyph``'s width as WeasyPrint measured it (in /1000 em), from any of its fonts."""
+        return float(max((font.widths.get(glyph, 0) for font in self.sources), default=0))
+
     def changed(self) -> bool:
         said = self.said()
         return bool(self.extra) or any(said.get(g) != t for g, t in self.first.items())
 
-    def cid_to_gid(self) -> bytes:
-        """Two bytes per code: its glyph (codes WeasyPrint drew as .notdef go to glyph 0)."""
+    def cid_to_gid(self, copies: dict[int, int]) -> bytes:
+        """Two bytes per code: its glyph (codes WeasyPrint drew as .notdef go to glyph 0;
+        ``copies``: code -> the glyph copied for it into the font program)."""
         top = max([self.glyph_count - 1, *self.missing, *self.extra.values()])
         glyphs = list(range(top + 1))
         for code in self.missing:
             glyphs[code] = 0
         for (glyph, _, _), code in self.extra.items():
-            glyphs[code] = glyph
+            glyphs[code] = copies.get(code, 0 if glyph in self.missing else glyph)
         return b"".join(glyph.to_bytes(2, "big") for glyph in glyphs)
 
     def cmap(self) -> bytes:
@@ -124,13 +133,44 @@ def _rewrite_font(document: pikepdf.Pdf, font: pikepdf.Object, codes: FontCodes)
     cid_font = font.DescendantFonts[0]
     if codes.extra or font.get("/Encoding") != "/Identity-H":
         font.Encoding = pikepdf.Name("/Identity-H")  # .notdef now comes from the map below
-        cid_font.CIDToGIDMap = document.make_stream(codes.cid_to_gid())
-        cid_font.W = _widths(cid_font.get("/W", pikepdf.Array()), codes)
+        copies, widths = _wide_copies(cid_font.FontDescriptor, codes)
+        cid_font.CIDToGIDMap = document.make_stream(codes.cid_to_gid(copies))
+        cid_font.W = _widths(cid_font.get("/W", pikepdf.Array()), codes, widths)
     font.ToUnicode = document.make_stream(codes.cmap())
 
 
-def _widths(array: pikepdf.Object, codes: FontCodes) -> pikepdf.Array:
-    """``/W`` with each new code as wide as its glyph."""
+def _wide_copies(descriptor: pikepdf.Object,
+                 codes: FontCodes) -> tuple[dict[int, int], dict[int, float]]:
+    """For each code that draws a glyph wider than the glyph is (a mark given its shift),
+    a copy of the glyph in the font program with that advance, so ``/W`` and the program
+    agree (ISO 14289-1 7.21.5): code -> new glyph, code -> its ``/W`` width."""
+    wide = {code: (glyph, width) for (glyph, _, width), code in codes.extra.items()
+            if width is not None}
+    if not wide or "/FontFile2" not in descriptor:  # only TrueType programs are copied into
+        return {}, {}
+    program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+    order, upem = list(program.getGlyphOrder()), program["head"].unitsPerEm
+    copies, widths = {}, {}
+    for code, (glyph, width) in sorted(wide.items()):
+        name, advance = f"pmh.copy{len(order)}", round(width * upem / 1000)
+        program["glyf"][name] = copy.deepcopy(program["glyf"][order[glyph]])
+        program["hmtx"][name] = (advance, program["hmtx"][order[glyph]][1])
+        copies[code], widths[code] = len(order), advance * 1000 / upem
+        order.append(name)
+    program.setGlyphOrder(order)
+    program["glyf"].glyphOrder = order
+    for table in ("hdmx", "LTSH", "VDMX"):  # per-glyph tables sized to the old count
+        if table in program:
+            del program[table]
+    data = io.BytesIO()
+    program.save(data)
+    descriptor.FontFile2.write(data.getvalue())
+    descriptor.FontFile2.Length1 = len(data.getvalue())
+    return copies, widths
+
+
+def _widths(array: pikepdf.Object, codes: FontCodes, wide: dict[int, float]) -> pikepdf.Array:
+    """``/W`` with each new code as wide as its glyph (``wide``: as its copy)."""
     widths: dict[int, float] = {}
     items = list(array)
     index = 0
@@ -143,8 +183,8 @@ def _widths(array: pikepdf.Object, codes: FontCodes) -> pikepdf.Array:
             last, width = int(items[index + 1]), float(items[index + 2])
             widths.update(dict.fromkeys(range(first, last + 1), width))
             index += 3
-    widths.update({code: widths.get(glyph, 0.0) if width is None else float(width)
-                   for (glyph, _, width), code in codes.extra.items()})
+    widths.update({code: wide.get(code, widths.get(glyph, codes.width(glyph)))
+                   for (glyph, _, _), code in codes.extra.items()})
     out = pikepdf.Array()
     for code in sorted(widths):
         if code - 1 not in widths:

@@ -68,16 +68,20 @@ def _links_in_link_elements(root: Any, page: pikepdf.Page) -> None:
 
 
 def _move_object_reference(annotation: Any, element: Any, link: Any) -> None:
-    kids = [kid for kid in _kids(element)
-            if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
-                    and kid.get("/Obj") is not None and kid.Obj.objgen == annotation.objgen)]
-    element.K = pikepdf.Array(kids)
+    element.K = pikepdf.Array([kid for kid in _kids(element) if not _refers(kid, annotation)])
     link.K = pikepdf.Array([*_kids(link), pikepdf.Dictionary(
         Type=pikepdf.Name.OBJR, Obj=annotation)])
-    if not kids:  # nothing of its own left: out of the tree
+    while element.objgen != link.objgen and not _kids(element):  # emptied: out of the tree
         parent = element.P
-        parent.K = pikepdf.Array([kid for kid in _kids(parent)
-                                  if not (kid.is_indirect and kid.objgen == element.objgen)])
+        parent.K = pikepdf.Array([kid for kid in _kids(parent) if not (
+            isinstance(kid, pikepdf.Dictionary) and kid.is_indirect
+            and kid.objgen == element.objgen)])
+        element = parent
+
+
+def _refers(kid: Any, annotation: Any) -> bool:
+    return (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+            and kid.get("/Obj") is not None and kid.Obj.objgen == annotation.objgen)
 
 
 def _kids(element: Any) -> list[Any]:

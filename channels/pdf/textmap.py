@@ -12,11 +12,12 @@ says no glyph is known yet, so WeasyPrint states each glyph's text) and, at the 
 line, gives each (glyph, text) pair its own character code; a cluster's text is spread over
 its glyphs in drawing order, so the codes read back the cluster's characters in order, and
 a mark shifted back over its base gets a code as wide as the shift, so no reader sees a gap
-(a space) after it.  :func:`apply` writes the codes into the finished file's fonts
-(``channels.pdf.fontcodes``).  Text with a one-to-one mapping keeps its codes and bytes.
+(a space) after it (``fontcodes`` adds a copy of the glyph with that advance to the font).
+:func:`apply` writes the codes into the finished file's fonts (``channels.pdf.fontcodes``).
+Text with a one-to-one mapping keeps its codes and bytes.
 
 Only WeasyPrint's ``Font.to_unicode`` and ``draw_first_line`` are wrapped; a drawn line
-whose glyphs do not line up with what was heard is left exactly as WeasyPrint wrote it.
+whose glyphs do not line up with what was heard keeps WeasyPrint's codes.
 """
 
 from __future__ import annotations
@@ -92,14 +93,16 @@ class _HeardMap(dict):  # type: ignore[type-arg]
             super().__setitem__(glyph, text)
 
 
-def _rewrite_line(record: Record, chunks: list[bytes], start: int) -> None:
-    """Put each heard glyph's code into the line's ``TJ`` chunks (``chunks[start:]``), if
-    the glyphs there are the glyphs heard; else leave them, each glyph its own code."""
+def _rewrite_line(record: Record, chunks: list[bytes], start: int, font: bytes) -> None:
+    """Put each heard glyph's code into the line's ``TJ`` chunks (``chunks[start:]``, drawn
+    in ``font`` until a ``Tf`` says otherwise), if the glyphs there are the glyphs heard;
+    else leave them, each glyph its own code."""
     heard, record.pending = record.pending, []
     shares = _shares(heard)
     if _as_drawn(record, heard, shares):
         return
-    spots, drawn, font = [], [], b""
+    spots: list[tuple[int, list[int | float]]] = []
+    drawn: list[int | float] = []
     for index in range(start, len(chunks)):
         chunk = chunks[index]
         if chunk.endswith(b" Tf"):
@@ -108,14 +111,30 @@ def _rewrite_line(record: Record, chunks: list[bytes], start: int) -> None:
             spots.append((index, _tokens(chunk[1:-4])))
             drawn += [token for token in spots[-1][1] if isinstance(token, int)]
     if drawn != [glyph for _, glyph, _ in heard]:
-        for font_, glyph, said in heard:
-            record.codes(font_).first.setdefault(glyph, said)
+        _left_as_drawn(record, heard)
         return
     glyphs = iter(zip(heard, shares, directions(shares), strict=True))
     for index, tokens in spots:
         body, moved = _encode(record, tokens, glyphs)
         if moved:  # else WeasyPrint's bytes stay as they are
             chunks[index] = b"[" + body + b"] TJ"
+
+
+def _ellipsis(said: str) -> str:
+    """What a glyph of an ellipsized line reads as: Pango hands the ellipsis the whole text
+    it hides (words, spaces and all), which no cluster of one glyph ever is."""
+    hides = len(said) > _LONGEST_CLUSTER or (len(said) > 1 and any(c.isspace() for c in said))
+    return "\u2026" if hides else said
+
+
+_LONGEST_CLUSTER = 12  # code points; a family emoji with skin tones is 11
+
+
+def _left_as_drawn(record: Record, heard: list[tuple[Any, int, str]]) -> None:
+    """Glyphs drawn with their own numbers as codes: each reads as WeasyPrint heard it,
+    unless the glyph already reads as other text."""
+    for font, glyph, said in heard:
+        record.codes(font).first.setdefault(glyph, said)
 
 
 def _as_drawn(record: Record, heard: list[tuple[Any, int, str]], shares: list[str]) -> bool:
@@ -203,12 +222,16 @@ def _patch() -> None:
         if not self.bitmap:
             self.to_unicode = _HeardMap(self)
 
-    def draw_line(stream: Any, *args: Any, **kwargs: Any) -> Any:
+    def draw_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: str,
+                  *args: Any, **kwargs: Any) -> Any:
         record = _RECORD.get()
-        start = len(stream.stream)
-        emojis = draw_first_line(stream, *args, **kwargs)
+        start, (font, _) = len(stream.stream), stream._current_font or ("", 0)
+        emojis = draw_first_line(stream, textbox, text_overflow, block_ellipsis, *args, **kwargs)
         if record is not None and record.pending:
-            _rewrite_line(record, stream.stream, start)
+            # An ellipsis stands for the text it hides: its glyphs keep WeasyPrint's codes.
+            if text_overflow == "ellipsis" or block_ellipsis != "none":
+                record.pending = [(f, g, _ellipsis(said)) for f, g, said in record.pending]
+            _rewrite_line(record, stream.stream, start, font.encode())
         return emojis
 
     wp_fonts.Font.__init__ = init  # type: ignore[method-assign]

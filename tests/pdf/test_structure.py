@@ -101,3 +101,30 @@ def test_paginate_falls_back_to_the_fullest_last_page_when_nothing_fits():
                "fit-carry-1": result(3, 90), "fit-carry-2": result(3, 80),
                "fit-carry-3": result(3, 52)}
     assert paginate(layouts.__getitem__, MARGINS) is layouts["fit-carry-1"]
+
+
+LINKS = """<html lang="en"><head><title>t</title></head><body><p>See
+  <a href="https://example.org/a"><span class="icon"></span>one</a>,
+  <a href="https://example.org/b"><b><span></span></b>two</a> and
+  <a href="https://example.org/c">www.example.org/<wbr>c/<wbr>d</a>.</p></body></html>"""
+
+
+def links_and_empty_elements(pdf: bytes) -> tuple[list[str], list[str]]:
+    """The structure type each link annotation hangs on, and empty reachable elements."""
+    document, elements = structure_of(pikepdf.open(io.BytesIO(pdf)))
+    nums = document.Root.StructTreeRoot.ParentTree.Nums
+    tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    hung = [str(tree[int(a.StructParent)].S) for page in document.pages
+            for a in page.obj.get("/Annots", []) if a.Subtype == "/Link"]
+    empty = [str(e.S) for e in elements if e.get("/K") is None
+             or (isinstance(e.K, pikepdf.Array) and len(e.K) == 0)]
+    return hung, empty
+
+
+def test_every_link_annotation_hangs_on_its_link_and_no_element_is_left_empty():
+    raw = weasyprint.HTML(string=LINKS).write_pdf(pdf_variant="pdf/ua-1")
+    hung, _ = links_and_empty_elements(raw)
+    assert set(hung) != {"/Link"}  # WeasyPrint hangs some on the inner boxes' elements
+    hung, empty = links_and_empty_elements(finish(raw))
+    assert hung and set(hung) == {"/Link"}
+    assert empty == []

@@ -13,6 +13,8 @@ import subprocess
 import unicodedata
 from types import SimpleNamespace
 
+import pikepdf
+import pikepdf.pdfa
 import pypdf
 import pypdfium2 as pdfium
 import pytest
@@ -117,6 +119,28 @@ def test_the_new_codes_draw_the_same_pixels(rendered, name, tmp_path):
     assert digest(ours) == digest(bare)
 
 
+def font_findings(document) -> list[str]:
+    """pikepdf's PDF/A-2b checker, fonts only (ISO 19005-2 6.2.11: the handout is PDF/UA,
+    not PDF/A, but 6.2.11.5, widths that agree with the font program, is ISO 14289-1
+    7.21.5 too)."""
+    return [str(f) for f in pikepdf.pdfa.check(document, "2b").findings if "6.2.11" in str(f)]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_widths_agree_with_the_font_programs(rendered, name):
+    with pikepdf.open(rendered[name][0]) as document:
+        assert font_findings(document) == []
+
+
+def test_the_font_check_sees_a_width_the_program_does_not_have(rendered):
+    with pikepdf.open(rendered["hindi"][0]) as document:
+        font = next(f for f in document.pages[0].Resources.Font.values()
+                    if "Devanagari" in str(f.BaseFont))
+        widths = font.DescendantFonts[0].W
+        widths[1][0] = float(widths[1][0]) + 300
+        assert any("6.2.11.5" in finding for finding in font_findings(document))
+
+
 # Known, left to the readers: PDFium and pdftotext split pointed Hebrew and Arabic words
 # where WeasyPrint raises a point with text rise (``Ts``); PDFium even starts new lines
 # there.  Their characters are all right (above); pypdf keeps the words whole.
@@ -139,22 +163,53 @@ def test_spread_gives_every_glyph_a_share(said, shares):
 
 
 def test_a_line_that_does_not_line_up_is_left_as_drawn():
-    font = SimpleNamespace(hash="F1", glyph_count=10, missing={}, to_unicode={}, widths={})
+    font = SimpleNamespace(hash="F1", glyph_count=10, missing={}, to_unicode={}, widths={},
+                           type="ttf")
     record = textmap.Record(pending=[(font, 1, ""), (font, 2, "कि")], heard={"F1"})
     record.codes(font).first[1] = "x"  # glyph 1 was drawn for other text: it needs a new code
     chunks = [b"/F1 12 Tf", b"[<00010003>] TJ"]  # but the line drew glyph 3, not 2
-    textmap._rewrite_line(record, chunks, 0)
+    textmap._rewrite_line(record, chunks, 0, b"F1")
     assert chunks == [b"/F1 12 Tf", b"[<00010003>] TJ"]
     assert record.fonts["F1"].first == {1: "x", 2: "कि"} and not record.fonts["F1"].extra
 
 
 def test_a_glyph_drawn_for_new_text_gets_a_new_code_in_the_line():
-    font = SimpleNamespace(hash="F1", glyph_count=10, missing={}, to_unicode={}, widths={})
+    font = SimpleNamespace(hash="F1", glyph_count=10, missing={}, to_unicode={}, widths={},
+                           type="ttf")
     record = textmap.Record(pending=[(font, 1, ""), (font, 2, "कि")], heard={"F1"})
     record.codes(font).first[1] = "x"
     chunks = [b"/F1 12 Tf", b"[<0001>-12<0002>] TJ"]
-    textmap._rewrite_line(record, chunks, 0)
+    textmap._rewrite_line(record, chunks, 0, b"F1")
     new = 10 + 0x1000  # past the font's glyphs
     assert chunks == [b"/F1 12 Tf", b"[<%04x> -12 <0002>] TJ" % new]
     assert record.fonts["F1"].extra == {(1, "क", None): new}
     assert record.fonts["F1"].first == {1: "x", 2: "ि"}
+
+
+def test_a_line_in_the_font_already_set_gets_its_codes_too():
+    font = SimpleNamespace(hash="F1", glyph_count=10, missing={}, to_unicode={}, widths={},
+                           type="ttf")
+    record = textmap.Record(pending=[(font, 1, ""), (font, 2, "कि")], heard={"F1"})
+    record.codes(font).first[1] = "x"
+    chunks = [b"[<0001>-12<0002>] TJ"]  # no Tf in the line: WeasyPrint kept the font set
+    textmap._rewrite_line(record, chunks, 0, b"F1")
+    assert chunks == [b"[<%04x> -12 <0002>] TJ" % (10 + 0x1000)]
+
+
+def test_an_ellipsis_reads_as_an_ellipsis_not_as_the_text_it_hides(tmp_path):
+    page = html(HINDI).replace("<p>", '<p style="white-space: nowrap; overflow: hidden; '
+                                     'text-overflow: ellipsis; width: 8em">', 1)
+    path = tmp_path / "ellipsis.pdf"
+    path.write_bytes(render_pdf(page, str(TEMPLATES) + "/", (str(TEMPLATES),)).pdf)
+    for reader, text in readers(path).items():  # PDFium and pypdf read the clipped line last
+        clipped = next(line for line in text.splitlines() if "…" in line).split()
+        assert clipped == [*HINDI.split()[:len(clipped) - 1], "…"], (reader, clipped)
+
+
+def test_a_cff_font_keeps_one_code_per_glyph():
+    """CFF CID fonts have no /CIDToGIDMap (the code is the glyph), so no new codes."""
+    font = SimpleNamespace(hash="F2", glyph_count=10, missing={}, to_unicode={}, widths={},
+                           type="otf")
+    record = textmap.Record()
+    codes = record.codes(font)
+    assert codes.code(1, "a") == 1 and codes.code(1, "b") == 1 and codes.extra == {}
