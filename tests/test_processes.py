@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import time
 
 from channels.processes import ORPHAN_POLL_S, die_with_parent
 from tests.conftest import ROOT
+from tests.flows.test_server import alive
 
 # The run: starts one worker that watches it, prints the worker's pid, then waits to be killed.
 RUN = """
@@ -34,15 +34,6 @@ def watchers(queue) -> None:
     die_with_parent()
     die_with_parent()
     queue.put(sum(thread.name == "orphan-watch" for thread in threading.enumerate()))
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as stat:  # a zombie has ended; only its entry is left
-        return stat.read().split(") ")[1][0] != "Z"
 
 
 def test_a_worker_outlives_no_killed_run():

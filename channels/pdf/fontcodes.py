@@ -49,7 +49,6 @@ class FontCodes:
             self.extra[glyph, text, width] = code
         return self.extra[glyph, text, width]
 
-
     def said(self) -> dict[int, str]:
         """Glyph -> text as WeasyPrint would write it (its fonts' maps, first one last)."""
         merged: dict[int, str] = {}
@@ -92,8 +91,6 @@ _CMAP_HEAD = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n
               b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
               b"1 begincodespacerange\n<0000> <ffff>\nendcodespacerange")
 _CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
-
-
 
 
 def write(pdf: bytes, fonts: dict[str, FontCodes]) -> bytes:

@@ -30,10 +30,12 @@ def finish(pdf: bytes) -> bytes:
         if root is None:
             return pdf
         tree = set(_elements(root))
+        entries = _parent_tree(root)
         for page in document.pages:
-            _artifact_orphans(document, page, root, tree)
+            _artifact_orphans(document, page, entries, tree)
             _printable_links(page)
-            _links_in_link_elements(root, page)
+            _links_in_link_elements(entries, page)
+        _write_parent_tree(root, entries)
         for element in tree:
             _scope(document.get_object(element))
         out = io.BytesIO()
@@ -49,11 +51,10 @@ def _printable_links(page: pikepdf.Page) -> None:
             annotation.F = (int(annotation.get("/F", 0)) | _PRINT) & ~(_HIDDEN | _NO_VIEW)
 
 
-def _links_in_link_elements(root: Any, page: pikepdf.Page) -> None:
+def _links_in_link_elements(entries: dict[int, Any], page: pikepdf.Page) -> None:
     """Each link annotation under its ``/Link`` element (Matterhorn 28-011).  WeasyPrint
     hangs the annotation of a link's inner box (a ``<span>``, a ``<wbr>``) on that box's
     element; it moves to the nearest ``/Link`` above, and an element left empty goes."""
-    entries = _parent_tree(root)
     for annotation in page.obj.get("/Annots", []):
         key = int(annotation.get("/StructParent", -1))
         element = entries.get(key)
@@ -64,7 +65,6 @@ def _links_in_link_elements(root: Any, page: pikepdf.Page) -> None:
             continue
         _move_object_reference(annotation, element, link)
         entries[key] = link
-    _write_parent_tree(root, entries)
 
 
 def _move_object_reference(annotation: Any, element: Any, link: Any) -> None:
@@ -90,43 +90,32 @@ def _kids(element: Any) -> list[Any]:
 
 
 def _parent_tree(root: Any) -> dict[int, Any]:
-    nums = root.ParentTree.get("/Nums", pikepdf.Array())
+    """The parent tree as key -> entry (a page's MCID array, or an annotation's element),
+    for the flat ``/Nums`` tree WeasyPrint writes."""
+    tree = root.get("/ParentTree")
+    nums = tree.get("/Nums", pikepdf.Array()) if tree is not None else pikepdf.Array()
     return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
 
 
 def _write_parent_tree(root: Any, entries: dict[int, Any]) -> None:
-    root.ParentTree.Nums = pikepdf.Array(
-        [item for key in sorted(entries) for item in (key, entries[key])])
+    if "/ParentTree" in root:
+        root.ParentTree.Nums = pikepdf.Array(
+            [item for key in sorted(entries) for item in (key, entries[key])])
 
 
 def _elements(node: pikepdf.Object) -> Iterator[tuple[int, int]]:
     """The object ids of every structure element reachable from ``node`` through ``/K``."""
-    kids = node.get("/K")
-    if kids is None:
-        return
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+    for kid in _kids(node):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
             if kid.is_indirect:
                 yield kid.objgen
             yield from _elements(kid)
 
 
-def _parent_entries(root: Any, page: pikepdf.Page) -> Any:
-    """The page's array in the parent tree (MCID -> element), for a flat ``/Nums`` tree."""
-    key = page.obj.get("/StructParents")
-    tree = root.get("/ParentTree")
-    nums = tree.get("/Nums") if tree is not None else None
-    if key is None or nums is None:
-        return None
-    for index in range(0, len(nums), 2):
-        if int(nums[index]) == int(key):
-            return nums[index + 1]
-    return None
-
-
-def _artifact_orphans(document: pikepdf.Pdf, page: pikepdf.Page, root: pikepdf.Object,
+def _artifact_orphans(document: pikepdf.Pdf, page: pikepdf.Page, tree_entries: dict[int, Any],
                       tree: set[tuple[int, int]]) -> None:
-    entries = _parent_entries(root, page)
+    key = page.obj.get("/StructParents")
+    entries = tree_entries.get(int(key)) if key is not None else None
     if entries is None:
         return
     orphans = {mcid for mcid, element in enumerate(entries)

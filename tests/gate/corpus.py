@@ -12,13 +12,11 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
+from conftest import TEMPLATES
 from fontTools.subset import Subsetter
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 CRISIS_BLOCK = re.compile(r'<div class="crisis"[^>]*>.*?</div>', re.DOTALL)
 DESKTOP, PHONE, PRINT = "index.html at 1280 px", "index.html at 375 px", "index.html printed"

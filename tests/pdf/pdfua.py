@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import unicodedata
 
@@ -102,3 +103,17 @@ def right_to_left(word: str) -> bool:
     Arabic points (readers split pointed words at raised points, see test_textmap)."""
     return (any(unicodedata.bidirectional(c) in ("R", "AL") for c in word)
             or all("\u0590" <= c <= "\u08ff" for c in word))
+
+
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def words(text: str) -> collections.Counter:
+    """Words in any order; right-to-left words as their letters (readers order runs of
+    Arabic and Hebrew differently, poppler wraps them in embedding marks, and PDFium and
+    pdftotext split pointed words at raised points: see test_textmap)."""
+    text = text.replace("\u2010\r\n", "").replace("\u2010\n", "").translate(BIDI_CONTROLS)
+    found: collections.Counter = collections.Counter()
+    for word in unicodedata.normalize("NFKC", text).split():
+        found.update(word if right_to_left(word) else [word])
+    return found

@@ -10,7 +10,6 @@ from __future__ import annotations
 import collections
 import json
 import subprocess
-import unicodedata
 
 import pikepdf
 import pypdf
@@ -28,9 +27,9 @@ from tests.pdf.pdfua import (
     marked_content,
     orphans,
     pdfium_text,
-    right_to_left,
     structure,
     text_objects,
+    words,
 )
 
 SHIPPED = families(shipped_faces(str(TEMPLATES)))
@@ -110,9 +109,9 @@ def test_qr_disclaimers_and_988_box_together_on_a_last_page_that_is_not_near_emp
     document, pages = pages_of(handouts[name])
     last = len(pages) - 1
     texts = [" ".join(p.get_textpage().get_text_bounded().split()) for p in pages]
-    for words in ("Important information", "Not medical advice.", "If you are in crisis",
-                  "call 911.", "Call 988 · Text 988 · Chat at 988lifeline.org"):
-        assert [i for i, t in enumerate(texts) if words in t] == [last], words
+    for phrase in ("Important information", "Not medical advice.", "If you are in crisis",
+                   "call 911.", "Call 988 · Text 988 · Chat at 988lifeline.org"):
+        assert [i for i, t in enumerate(texts) if phrase in t] == [last], phrase
     qr = qr_pages(pages)
     assert list(qr) == [last]
     if len(pages) > 1:
@@ -214,20 +213,6 @@ def test_matterhorn_28_011_28_012_links_in_link_tags_with_contents(handouts, nam
 
 
 # --- three readers: PDFium, poppler's pdftotext and pypdf get the same words ------------
-
-
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
-def words(text: str) -> collections.Counter:
-    """Words in any order; right-to-left words as their letters (readers order runs
-    of Arabic and Hebrew differently, and poppler wraps them in embedding marks)."""
-    text = text.replace("\u2010\r\n", "").replace("\u2010\n", "").translate(BIDI_CONTROLS)
-    found: collections.Counter = collections.Counter()
-    for word in unicodedata.normalize("NFKC", text).split():
-        rtl = right_to_left(word)
-        found.update(word if rtl else [word])
-    return found
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -7,10 +7,8 @@ the same pixels with and without the new codes.
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import subprocess
-import unicodedata
 from types import SimpleNamespace
 
 import pikepdf
@@ -24,7 +22,7 @@ from channels.pdf import textmap
 from channels.pdf.clusters import spread
 from channels.pdf.engine import render_pdf
 from tests.conftest import TEMPLATES
-from tests.pdf.pdfua import pdfium_text, right_to_left
+from tests.pdf.pdfua import pdfium_text, words
 
 # Reordered vowel signs (ि), conjuncts and half forms (क्ष, त्र, ज्ञ, श्र, द्द), reph (र्म),
 # marks shifted back over their base (कृ, हृ, ु, ू), nukta (फ़, ड़), candrabindu (ँ), and
@@ -41,7 +39,6 @@ SAMPLES = {
     "arabic-points": "مَرْحَبًا بِكُمْ فِي الْعِيَادَةِ لَا إِلَٰهَ",
 }
 FAMILIES = '"Atkinson Hyperlegible", "PMH Arabic", "PMH Devanagari", "PMH Hebrew", "PMH Symbols"'
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def html(text: str) -> str:
@@ -49,18 +46,6 @@ def html(text: str) -> str:
             '<link rel="stylesheet" href="shared/fonts.css">'
             f"<style>body {{ font-family: {FAMILIES}; font-size: 14pt }}</style></head>"
             f"<body><p>{text}</p><p>{text}</p></body></html>")
-
-
-def words(text: str) -> collections.Counter:
-    """Words in any order.  Right-to-left text counts as its characters, as in
-    test_handouts: PDFium and pdftotext order right-to-left runs their own ways and split
-    pointed Hebrew and Arabic words at marks WeasyPrint shifts right (bare WeasyPrint too).
-    Left-to-right words must come back whole."""
-    found: collections.Counter = collections.Counter()
-    for word in unicodedata.normalize("NFC", text.translate(BIDI_CONTROLS)).split():
-        rtl = right_to_left(word)
-        found.update(word if rtl else [word])
-    return found
 
 
 def readers(path) -> dict[str, str]:
